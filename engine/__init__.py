@@ -1,0 +1,41 @@
+"""The back-propagation engine: NumPy and the standard library only.
+
+from engine import Config, Run
+run = Run(Config(dataset="xor"))
+for result in run:
+    print(result.epoch, result.loss, result.accuracy)
+print(run.result().accuracy)
+"""
+
+from .activations import ACTIVATIONS
+from .config import Config, ConfigError, load_toml, save_toml
+from .datasets import DATASETS, DataError, Dataset, load_csv
+from .losses import LOSSES
+from .network import Network, Workspace
+from .optimizers import OPTIMIZERS
+from .training import EpochResult, Run, RunControl, RunResult, make_dataset
+from .weights import WeightsError, load_weights, save_weights
+
+__all__ = [
+    "ACTIVATIONS",
+    "DATASETS",
+    "LOSSES",
+    "OPTIMIZERS",
+    "Config",
+    "ConfigError",
+    "DataError",
+    "Dataset",
+    "EpochResult",
+    "Network",
+    "Run",
+    "RunControl",
+    "RunResult",
+    "WeightsError",
+    "Workspace",
+    "load_csv",
+    "load_toml",
+    "load_weights",
+    "make_dataset",
+    "save_toml",
+    "save_weights",
+]

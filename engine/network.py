@@ -1,0 +1,161 @@
+"""The network: layer sizes [2, h1, ..., hk, 1], a_i = f(a_{i-1} @ W_i + b_i), sigmoid output.
+
+At these sizes a NumPy call costs more than its arithmetic, so the layout is chosen to make few,
+contiguous calls. Each choice is explained where it is made:
+
+* all parameters live in one flat vector ``theta`` (an optimizer step is one call on it);
+* each layer's bias is folded into its weights: the block ``Wb_i`` of shape (fan_in + 1, fan_out)
+  holds W_i above the row b_i, and every layer input carries an extra "1" feature, so a layer is
+  one matrix product and the bias gradient is one row of the weight gradient;
+* activations are stored transposed, one column per sample: a_i^T = f(Wb_i^T [a_{i-1}^T; 1]),
+  so each layer's output is a contiguous block (the rows above the row of ones) that the
+  activation updates in place;
+* every intermediate array is preallocated in a :class:`Workspace` and written with ``out``;
+* the loss's constant (and, for plain gradient descent, the learning rate) is folded into the
+  output layer's error once, and so reaches every gradient without a call of its own.
+
+NumPy calls pass ``out`` positionally (``np.dot(a, b, out)``) and scalars as 0-d arrays: for
+arrays this small, keyword parsing and float conversion are a large share of a call's cost.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .activations import ACTIVATIONS, sigmoid_forward
+from .losses import LOSSES, Loss
+
+
+def block_shapes(sizes: tuple[int, ...]) -> list[tuple[int, int]]:
+    """Shapes of the per-layer blocks [W_i; b_i]: (fan_in + 1, fan_out)."""
+    return [(fan_in + 1, fan_out) for fan_in, fan_out in zip(sizes[:-1], sizes[1:])]
+
+
+def split_blocks(flat: np.ndarray, sizes: tuple[int, ...]) -> list[np.ndarray]:
+    """Views of a flat parameter-sized vector as the per-layer (fan_in + 1, fan_out) blocks."""
+    blocks, start = [], 0
+    for rows, cols in block_shapes(sizes):
+        blocks.append(flat[start : start + rows * cols].reshape(rows, cols))
+        start += rows * cols
+    return blocks
+
+
+def columns_with_ones(x: np.ndarray) -> np.ndarray:
+    """Inputs x (m, 2) -> (3, m): one column per sample, with a last row of ones (bias input)."""
+    out = np.ones((x.shape[1] + 1, x.shape[0]))
+    out[:-1] = x.T
+    return out
+
+
+class Network:
+    """Parameters and shape of the network.
+
+    ``theta`` is the flat parameter vector; ``Wb[i]`` is layer i's (fan_in + 1, fan_out) view of
+    it, with ``W[i] = Wb[i][:-1]`` of shape (fan_in, fan_out) and ``b[i] = Wb[i][-1]`` of shape
+    (fan_out,). Assign into ``theta`` (``theta[:] = ...``); never rebind it, or the views go stale.
+    """
+
+    def __init__(self, sizes: tuple[int, ...], activation: str):
+        self.sizes = tuple(sizes)
+        self.activation = ACTIVATIONS[activation]
+        self.theta = np.zeros(sum(r * c for r, c in block_shapes(self.sizes)))
+        self.Wb = split_blocks(self.theta, self.sizes)
+        self.W = [wb[:-1] for wb in self.Wb]
+        self.b = [wb[-1] for wb in self.Wb]
+
+    @property
+    def depth(self) -> int:
+        """Number of weight layers (hidden layers + 1)."""
+        return len(self.Wb)
+
+    def initialise(self, rng: np.random.Generator) -> None:
+        """Draw fresh weights; biases start at zero.
+
+        Glorot uniform, U(±sqrt(6 / (fan_in + fan_out))), for layers feeding sigmoid, tanh or no
+        activation (and for the sigmoid output); He uniform, U(±sqrt(6 / fan_in)), for layers
+        feeding relu or leaky_relu.
+        """
+        for i, w in enumerate(self.W):
+            fan_in, fan_out = w.shape
+            he = self.activation.init == "he" and i < self.depth - 1
+            limit = math.sqrt(6.0 / fan_in) if he else math.sqrt(6.0 / (fan_in + fan_out))
+            w[:] = rng.uniform(-limit, limit, size=w.shape)
+            self.b[i][:] = 0.0
+
+    def forward(self, ws: Workspace, x: np.ndarray, p: np.ndarray) -> None:
+        """p (1, m) = outputs for the columns x (3, m) = [x1; x2; 1]; ws caches each a_i^T."""
+        act = self.activation.forward
+        a_in = x
+        for wb_T, a_ext, a in ws.hidden:
+            np.dot(wb_T, a_in, a)
+            act(a, a)
+            a_in = a_ext
+        np.dot(ws.out_T, a_in, p)
+        sigmoid_forward(p, p)
+
+    def backward(self, ws: Workspace, x: np.ndarray, p: np.ndarray, d: np.ndarray) -> np.ndarray:
+        """Gradient of the batch's mean loss times ``ws.grad_scale``, from :meth:`forward`'s cache.
+
+        x (3, m) are the inputs as columns, p (1, m) the outputs, d = p - y. The result is
+        ``ws.grad``, a flat vector laid out like ``theta``; it is overwritten, never added to.
+        """
+        back = self.activation.backward
+        ws.loss.delta(p, d, ws.delta[-1], ws.tmp[-1], ws.error_scale)
+        # from the output down: dL/dWb_i = [a_{i-1}^T; 1] delta_i^T,
+        # delta_{i-1} = (W_i delta_i) * f'(z_{i-1})
+        for grad, delta, delta_T, w, a_ext, a, da, delta_below, tmp in ws.backward:
+            np.dot(a_ext, delta_T, grad)
+            np.dot(w, delta, da)
+            back(a, da, delta_below, tmp)
+        np.dot(x, ws.delta_T[0], ws.grad_blocks[0])
+        return ws.grad
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Outputs in (0, 1), shape (n,), for inputs x of shape (n, 2); theta is not changed."""
+        ws = Workspace(self, x.shape[0], LOSSES["mse"])
+        p = np.empty((1, x.shape[0]))
+        with np.errstate(all="ignore"):
+            self.forward(ws, columns_with_ones(x), p)
+        return p.reshape(-1)
+
+
+class Workspace:
+    """Preallocated buffers for one batch size m: what forward caches and backward writes.
+
+    ``a_ext[i]`` (h_i + 1, m) holds hidden layer i's outputs, one column per sample, above a row
+    of ones that feeds the next layer's bias; ``a[i]`` is its top h_i rows, a contiguous view.
+    Backward returns the gradient of ``loss`` times ``grad_scale``.
+    """
+
+    def __init__(self, net: Network, m: int, loss: Loss, grad_scale: float = 1.0):
+        self.loss = loss
+        self.grad_scale = grad_scale
+        self.error_scale = np.array(grad_scale * loss.factor / m)
+        hidden = net.sizes[1:-1]
+        self.a_ext = [np.ones((units + 1, m)) for units in hidden]
+        self.a = [a[:-1] for a in self.a_ext]
+        self.da = [np.empty((units, m)) for units in hidden]
+        self.delta = [np.empty((units, m)) for units in net.sizes[1:]]
+        self.delta_T = [delta.T for delta in self.delta]
+        self.tmp = [np.empty((units, m)) for units in net.sizes[1:]]
+        self.grad = np.empty_like(net.theta)
+        self.grad_blocks = split_blocks(self.grad, net.sizes)
+        # the per-layer arguments of forward and backward, bundled once so the loops only unpack
+        self.hidden = list(zip([wb.T for wb in net.Wb], self.a_ext, self.a))
+        self.out_T = net.Wb[-1].T
+        self.backward = [
+            (
+                self.grad_blocks[i],
+                self.delta[i],
+                self.delta_T[i],
+                net.W[i],
+                self.a_ext[i - 1],
+                self.a[i - 1],
+                self.da[i - 1],
+                self.delta[i - 1],
+                self.tmp[i - 1],
+            )
+            for i in range(net.depth - 1, 0, -1)
+        ]

@@ -1,0 +1,89 @@
+"""Reproducibility, divergence, saturation and the pause/step/cancel handle."""
+
+import threading
+import warnings
+
+import numpy as np
+import pytest
+
+from engine import Config, Run
+
+
+def history(config):
+    return [r.loss for r in Run(config)]
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "sgd", "minibatch", "adam"])
+def test_same_config_same_history_bit_for_bit(optimizer):
+    config = Config(
+        dataset="linear", samples=40, optimizer=optimizer, batch_size=8, epochs=60, seed=9
+    )
+    first, second = history(config), history(config)
+    assert first == second  # exact float equality, epoch by epoch
+
+
+def test_different_seed_different_initial_weights():
+    a = Run(Config(seed=1)).net.theta.copy()
+    b = Run(Config(seed=2)).net.theta.copy()
+    assert not np.array_equal(a, b)
+    assert np.array_equal(a, Run(Config(seed=1)).net.theta)
+
+
+def test_default_xor_and_linear_reach_full_accuracy():
+    for dataset in ("xor", "linear"):
+        run = Run(Config(dataset=dataset))
+        for _ in run:
+            pass
+        assert run.result().accuracy == 1.0
+
+
+def test_divergence_stops_the_run_without_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any NumPy warning fails the test
+        run = Run(Config(activation="none", lr=1e200, epochs=1000))
+        results = list(run)
+        outcome = run.result()
+    assert outcome.diverged and outcome.diverged_at == results[-1].epoch < 1000
+    assert all(np.isfinite(r.loss) for r in results)
+    assert outcome.loss_history == [r.loss for r in results]
+
+
+def test_huge_learning_rate_saturates_the_sigmoid_network():
+    run = Run(Config(lr=1000, epochs=2000))
+    for _ in run:
+        pass
+    outcome = run.result()
+    assert outcome.saturated and not outcome.diverged
+    assert outcome.accuracy < 1.0
+
+
+def test_a_learning_run_is_not_flagged_saturated():
+    run = Run(Config(epochs=3000))
+    for _ in run:
+        pass
+    assert not run.result().saturated
+
+
+def test_pause_step_resume_and_cancel_from_another_thread():
+    run = Run(Config(epochs=100_000))
+    seen = []
+    first = threading.Event()
+
+    def pump():
+        for result in run:
+            seen.append(result.epoch)
+            first.set()
+
+    run.control.pause()
+    run.control.step()  # one epoch while paused
+    worker = threading.Thread(target=pump)
+    worker.start()
+    assert first.wait(5)
+    worker.join(0.2)
+    assert worker.is_alive() and seen == [1]  # held after the single step
+    run.control.step(2)
+    run.control.resume()
+    run.control.cancel()
+    worker.join(5)
+    assert not worker.is_alive()
+    assert run.result().cancelled and len(seen) < 100_000

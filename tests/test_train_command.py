@@ -1,0 +1,191 @@
+"""``backprop-tui train``: the lab's log, the JSON summary, and one clear line for bad input."""
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from engine import Config, Network, save_weights
+from tui.cli import main
+
+EXE = shutil.which("backprop-tui")
+
+
+def run_cli(*args):
+    """The installed console script, as a user runs it."""
+    command = [EXE] if EXE else [sys.executable, "-m", "tui"]
+    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("dataset, n", [("xor", 21), ("linear", 100)])
+def test_defaults_reach_full_accuracy_in_the_labs_format(dataset, n):
+    done = run_cli("train", "--dataset", dataset)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    lines = done.stdout.splitlines()
+    epochs = [line for line in lines if line.startswith("epoch ")]
+    samples = [line for line in lines if line.startswith("Iter ")]
+    assert len(epochs) == Config().epochs // 100
+    assert all(re.fullmatch(r"epoch \d+ loss : \d+\.\d{10}", line) for line in epochs)
+    assert len(samples) == n
+    assert all(
+        re.fullmatch(rf"Iter {i} \| Ground truth: [01] \| prediction: \d\.\d{{6}}", line)
+        for i, line in enumerate(samples)
+    )
+    assert lines[-1] == "Accuracy: 1.0"
+
+
+def test_json_summary_has_every_field(tmp_path):
+    out = tmp_path / "run.json"
+    assert main(["train", "--epochs", "300", "--json", str(out), "--quiet"]) == 0
+    summary = json.loads(out.read_text())
+    for field in (
+        "config",
+        "inputs",
+        "labels",
+        "predictions",
+        "loss_history",
+        "accuracy",
+        "epochs_run",
+        "diverged",
+        "diverged_at",
+        "saturated",
+        "wall_seconds",
+    ):
+        assert field in summary
+    assert np.array(summary["inputs"]).shape == (21, 2)
+    assert len(summary["labels"]) == len(summary["predictions"]) == 21
+    assert len(summary["loss_history"]) == summary["epochs_run"] == 300
+    assert summary["config"]["epochs"] == 300 and summary["config"]["hidden"] == [4, 4]
+    assert summary["diverged"] is False and summary["diverged_at"] is None
+    assert 0 < summary["wall_seconds"] < 60
+
+
+def test_log_every_and_quiet(capsys):
+    assert main(["train", "--epochs", "50", "--log-every", "10"]) == 0
+    out = capsys.readouterr().out
+    assert [line.split()[1] for line in out.splitlines() if line.startswith("epoch")] == [
+        "10",
+        "20",
+        "30",
+        "40",
+        "50",
+    ]
+    assert main(["train", "--epochs", "50", "--quiet"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_divergence_is_reported_cleanly(tmp_path):
+    done = run_cli(
+        "train", "--activation", "none", "--lr", "1e200", "--json", str(tmp_path / "d.json")
+    )
+    assert done.returncode == 0
+    match = re.fullmatch(r"diverged at epoch (\d+)\n", done.stderr)
+    assert match, done.stderr  # that line and nothing else: no warning, no traceback
+    assert f"diverged at epoch {match.group(1)}" in done.stdout
+    summary = json.loads((tmp_path / "d.json").read_text())
+    assert summary["diverged"] is True and summary["diverged_at"] == int(match.group(1))
+
+
+def test_saturation_is_flagged_with_the_hint(tmp_path):
+    done = run_cli("train", "--lr", "1000", "--json", str(tmp_path / "s.json"))
+    assert done.returncode == 0
+    assert "learning rate may be too high" in done.stdout
+    assert json.loads((tmp_path / "s.json").read_text())["saturated"] is True
+
+
+def test_weights_saved_then_used_to_start(tmp_path):
+    weights = tmp_path / "w.npz"
+    assert main(["train", "--epochs", "2000", "--save-weights", str(weights), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--epochs",
+                "1",
+                "--init-weights",
+                str(weights),
+                "--json",
+                "r.json",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    with open("r.json") as handle:
+        assert json.load(handle)["accuracy"] == 1.0
+
+
+def _write_files(tmp_path):
+    (tmp_path / "short.csv").write_text("x1,x2,label\n0.1,0.2\n")
+    (tmp_path / "empty.csv").write_text("")
+    (tmp_path / "labels.csv").write_text("0.1,0.2,3\n")
+    (tmp_path / "junk.npz").write_text("not an archive")
+    save_weights(Network((2, 8, 1), "sigmoid"), tmp_path / "wide.npz")
+    (tmp_path / "bad.toml").write_text("lr = [\n")
+    (tmp_path / "neg.toml").write_text("lr = -3\n")
+
+
+BAD_INPUTS = [
+    (["--lr", "-1"], "--lr"),
+    (["--lr", "0"], "--lr"),
+    (["--lr", "fast"], "--lr"),
+    (["--lr", "nan"], "--lr"),
+    (["--epochs", "0"], "--epochs"),
+    (["--epochs", "2.5"], "--epochs"),
+    (["--epochs", "ten"], "--epochs"),
+    (["--hidden", "0"], "--hidden"),
+    (["--hidden", "4,x"], "--hidden"),
+    (["--hidden", "1,1,1,1,1,1,1"], "--hidden"),
+    (["--hidden", ""], "--hidden"),
+    (["--activation", "swish"], "--activation"),
+    (["--optimizer", "rmsprop"], "--optimizer"),
+    (["--loss", "hinge"], "--loss"),
+    (["--dataset", "moons"], "--dataset"),
+    (["--samples", "1"], "--samples"),
+    (["--samples", "many"], "--samples"),
+    (["--noise", "-0.1"], "--noise"),
+    (["--noise", "2"], "--noise"),
+    (["--batch-size", "0"], "--batch-size"),
+    (["--batch-size", "x"], "--batch-size"),
+    (["--seed", "-1"], "--seed"),
+    (["--seed", "1.5"], "--seed"),
+    (["--log-every", "0"], "--log-every"),
+    (["--data", "missing.csv"], "missing.csv"),
+    (["--data", "short.csv"], "short.csv line 2"),
+    (["--data", "empty.csv"], "empty.csv"),
+    (["--data", "labels.csv"], "labels.csv line 1"),
+    (["--dataset", "xor", "--data", "short.csv"], "--data"),
+    (["--init-weights", "missing.npz"], "missing.npz"),
+    (["--init-weights", "junk.npz"], "junk.npz"),
+    (["--init-weights", "wide.npz"], "W1 has shape (2, 8), the network needs (2, 4)"),
+    (["--config", "missing.toml"], "missing.toml"),
+    (["--config", "bad.toml"], "bad.toml"),
+    (["--config", "neg.toml"], "neg.toml: lr"),
+    (["--json", "no/such/dir/out.json"], "--json"),
+    (["--save-weights", "."], "--save-weights"),
+    (["--frobnicate"], "--frobnicate"),
+    (["--lr"], "--lr"),
+]
+
+
+@pytest.mark.parametrize("args, named", BAD_INPUTS, ids=[" ".join(a) for a, _ in BAD_INPUTS])
+def test_bad_input_is_one_line_naming_it_and_exit_2(tmp_path, capsys, args, named):
+    _write_files(tmp_path)
+    status = main(["train", *args])
+    captured = capsys.readouterr()
+    assert status == 2
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 1 and named in lines[0], captured.err
+    assert "Traceback" not in captured.err
+
+
+def test_bad_input_from_the_real_command_has_no_traceback():
+    done = run_cli("train", "--hidden", "4,-2")
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "--hidden" in done.stderr

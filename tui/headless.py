@@ -1,0 +1,178 @@
+"""``backprop-tui train``: train without the app and print the lab's log.
+
+stdout, in the lab's format:
+
+    epoch 100 loss : 0.2480964126          every --log-every epochs
+    Iter 0 | Ground truth: 0 | prediction: 0.028887
+    Accuracy: 1.0
+
+A diverged or saturated run adds one line saying so; when stderr is not the terminal stdout is
+on, that line goes to stderr too, so it is seen even with stdout redirected to a file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import time
+from pathlib import Path
+from typing import IO
+
+from engine import DataError, Run, WeightsError, save_weights
+from engine.training import SATURATION_HINT, RunResult
+
+from .cli import (
+    Parser,
+    UsageError,
+    add_training_flags,
+    check_readable,
+    check_writable,
+    config_from_args,
+    positive_int,
+)
+
+
+def train_parser() -> Parser:
+    parser = Parser(
+        prog="backprop-tui train",
+        description="Train headless and print the lab's log: loss every --log-every epochs, "
+        "then every sample's ground truth and prediction, then the accuracy.",
+    )
+    add_training_flags(parser)
+    parser.add_argument("--json", metavar="FILE", help="write a JSON summary of the run")
+    parser.add_argument(
+        "--log-every", metavar="N", default="100", help="epochs between loss lines [100]"
+    )
+    parser.add_argument("--quiet", action="store_true", help="print nothing on stdout")
+    return parser
+
+
+def train_main(argv: list[str]) -> int:
+    args = train_parser().parse_args(argv)
+    config = config_from_args(args)
+    log_every = positive_int("--log-every", args.log_every)
+    check_readable("--init-weights", args.init_weights)
+    check_writable("--json", args.json)
+    check_writable("--save-weights", args.save_weights)
+    try:
+        run = Run(config, init_weights=args.init_weights)
+    except DataError as error:
+        raise UsageError("--data", str(error)) from None
+    except WeightsError as error:
+        raise UsageError("--init-weights", str(error)) from None
+
+    out = None if args.quiet else sys.stdout
+    bar = Progress(config.epochs) if not args.quiet and sys.stderr.isatty() else None
+    first_perfect = None
+    start = time.perf_counter()
+    try:
+        for result in run:
+            if first_perfect is None and result.accuracy == 1.0:
+                first_perfect = result.epoch
+            if out and result.epoch % log_every == 0:
+                if bar:
+                    bar.clear()
+                print(f"epoch {result.epoch} loss : {result.loss:.10f}", file=out)
+            if bar:
+                bar.update(result.epoch, result.loss)
+    except KeyboardInterrupt:
+        run.control.cancel()
+    wall = time.perf_counter() - start
+    if bar:
+        bar.clear()
+    outcome = run.result()
+
+    if out:
+        for i, (label, p) in enumerate(zip(run.data.y, outcome.predictions)):
+            print(f"Iter {i} | Ground truth: {int(label)} | prediction: {p:.6f}", file=out)
+        print(f"Accuracy: {outcome.accuracy}", file=out)
+    if outcome.diverged:
+        notice(out, f"diverged at epoch {outcome.diverged_at}")
+    elif outcome.saturated:
+        notice(out, f"saturated: {SATURATION_HINT}")
+    if run.control.cancelled:
+        notice(out, f"interrupted at epoch {outcome.epochs_run}")
+    if args.json:
+        write_json(args.json, run, outcome, wall, first_perfect)
+    if args.save_weights:
+        save_weights(run.net, args.save_weights)
+    return 130 if run.control.cancelled else 0
+
+
+def notice(out: IO[str] | None, line: str) -> None:
+    """A line about how the run went: in the log, and on stderr unless that is the same place."""
+    if out:
+        print(line, file=out, flush=True)
+    if out is None or not _same_file(out, sys.stderr):
+        print(line, file=sys.stderr, flush=True)
+
+
+def _same_file(a: IO[str], b: IO[str]) -> bool:
+    try:
+        return os.path.samestat(os.fstat(a.fileno()), os.fstat(b.fileno()))
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def summary(run: Run, outcome: RunResult, wall: float, first_perfect: int | None) -> dict:
+    """The --json summary; a non-finite number is written as null."""
+    return {
+        "config": run.config.to_dict(),
+        "inputs": [[_number(a), _number(b)] for a, b in run.data.x],
+        "labels": [int(label) for label in run.data.y],
+        "predictions": [_number(p) for p in outcome.predictions],
+        "loss_history": [_number(loss) for loss in outcome.loss_history],
+        "final_loss": _number(outcome.loss_history[-1]) if outcome.loss_history else None,
+        "accuracy": outcome.accuracy,
+        "epochs_run": outcome.epochs_run,
+        "epochs_to_100": first_perfect,
+        "diverged": outcome.diverged,
+        "diverged_at": outcome.diverged_at,
+        "saturated": outcome.saturated,
+        "wall_seconds": wall,
+    }
+
+
+def write_json(
+    path: str, run: Run, outcome: RunResult, wall: float, first_perfect: int | None
+) -> None:
+    text = json.dumps(summary(run, outcome, wall, first_perfect), allow_nan=False)
+    Path(path).write_text(text + "\n", encoding="utf-8")
+
+
+def _number(value: float) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+class Progress:
+    """A one-line progress bar on stderr, redrawn at most ten times a second."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int, stream: IO[str] = sys.stderr):
+        self.total, self.stream = total, stream
+        self.start = self.last = time.perf_counter()
+        self.shown = False
+
+    def update(self, epoch: int, loss: float) -> None:
+        now = time.perf_counter()
+        if now - self.last < 0.1 and epoch < self.total:
+            return
+        self.last = now
+        filled = self.WIDTH * epoch // self.total
+        rate = epoch / max(now - self.start, 1e-9)
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        self.stream.write(
+            f"\r[{bar}] epoch {epoch}/{self.total}  loss {loss:.6f}  {rate:,.0f} epochs/s"
+        )
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.shown = False

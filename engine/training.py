@@ -19,6 +19,7 @@ import contextvars
 import math
 import threading
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -81,6 +82,9 @@ class RunControl:
         self._cancelled = False
         self.interrupted = False
         """Paused or cancelled: the run must call :meth:`proceed` before its next epoch."""
+        self.before_wait: Callable[[], None] | None = None
+        """Called in the run's thread just before it blocks on a pause (e.g. to show the last
+        epochs before going quiet)."""
 
     @property
     def paused(self) -> bool:
@@ -114,6 +118,8 @@ class RunControl:
     def proceed(self) -> bool:
         """Called by the run before an epoch when interrupted: wait while paused (unless a step
         is owed); False once cancelled."""
+        if self._paused and not self._steps and not self._cancelled and self.before_wait:
+            self.before_wait()
         with self._condition:
             while self._paused and not self._steps and not self._cancelled:
                 self._condition.wait()
@@ -318,4 +324,4 @@ class Run:
             wrong = np.count_nonzero((p >= 0.5) != (y == 1.0))
             stuck_outputs = bool(np.all(np.minimum(p, 1.0 - p) < SATURATION_EPS))
         old, now = history[-SATURATION_WINDOW], history[-1]
-        self.saturated = wrong > 0 and stuck_outputs and not now < old * (1 - 1e-6)
+        self.saturated = bool(wrong > 0 and stuck_outputs and not now < old * (1 - 1e-6))

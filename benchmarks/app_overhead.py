@@ -1,0 +1,66 @@
+"""Training throughput inside the app against headless ``train``, in one run.
+
+    python benchmarks/app_overhead.py [--epochs N] [--rounds K]
+
+The app runs for real in a pseudo-terminal (read back through the pyte emulator, as in the e2e
+tests), training linear(100) with the default network at its default refresh; its status line
+reports the run's epochs per second when it is done. Headless, ``backprop-tui train --json``
+reports the time inside its training loop. The two alternate round by round and the best of each
+is kept, so a busy machine slows both alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.e2e.terminal import Terminal, command  # noqa: E402
+
+RATE = re.compile(r"done\s+epoch (\d+)/\d+.*?([\d,]+) epochs/s")
+
+
+def in_app(flags: list[str]) -> float:
+    with Terminal([*command(), *flags, "--autostart"], cols=80, rows=24) as term:
+        term.wait_until(lambda: RATE.search(term.text()) is not None, timeout=600)
+        rate = float(RATE.search(term.text()).group(2).replace(",", ""))
+        term.press("ctrl+q")
+        term.wait_exit()
+    return rate
+
+
+def headless(flags: list[str]) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "run.json"
+        subprocess.run([*command(), "train", *flags, "--quiet", "--json", str(out)], check=True)
+        summary = json.loads(out.read_text())
+    return summary["epochs_run"] / summary["wall_seconds"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=200_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--dataset", default="linear")
+    args = parser.parse_args()
+    flags = ["--dataset", args.dataset, "--epochs", str(args.epochs)]
+    apps, heads = [], []
+    for i in range(args.rounds):
+        apps.append(in_app(flags))
+        heads.append(headless(flags))
+        print(f"round {i + 1}: app {apps[-1]:,.0f} epochs/s   headless {heads[-1]:,.0f} epochs/s")
+    best_app, best_head = max(apps), max(heads)
+    print(f"{args.dataset}, {args.epochs} epochs, default network and refresh")
+    print(f"app      {best_app:12,.0f} epochs/s (best of {args.rounds})")
+    print(f"headless {best_head:12,.0f} epochs/s (best of {args.rounds})")
+    print(f"app / headless = {best_app / best_head:.0%}")
+
+
+if __name__ == "__main__":
+    main()

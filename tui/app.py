@@ -1,0 +1,377 @@
+"""The backprop-tui app: keys and commands, the session's runs, and the training worker."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
+
+from engine import Config, ConfigError, DataError, Run, WeightsError, load_toml, save_toml
+from engine import save_weights as write_weights
+from screens.help import HelpScreen
+from screens.main import MainScreen
+from screens.prompt import PathPrompt
+
+from .messages import TrainingEnded, TrainingFailed, TrainingProgress
+from .session import ACTIVE, DIVERGED, PAUSED, RUNNING, STOPPED, RunRecord, Session
+from .worker import pump
+
+ACTION_BINDINGS = [
+    Binding(
+        "ctrl+r",
+        "train",
+        "Train",
+        tooltip="Train with the form's settings (restarts a run)",
+        id="train",
+        priority=True,
+    ),
+    Binding(
+        "ctrl+t",
+        "pause",
+        "Pause",
+        tooltip="Pause or resume the run",
+        id="pause",
+        priority=True,
+    ),
+    Binding(
+        "ctrl+n", "step", "Step", tooltip="Train one epoch while paused", id="step", priority=True
+    ),
+    Binding("ctrl+g", "stop", "Stop", tooltip="Stop the run where it is", id="stop", priority=True),
+    Binding(
+        "ctrl+l",
+        "reset",
+        "Reset",
+        tooltip="Stop, clear the chart, start again from the seed's weights",
+        id="reset",
+        priority=True,
+    ),
+    Binding(
+        "ctrl+y",
+        "scale",
+        "Scale",
+        tooltip="Show the loss on a log or a linear scale",
+        id="scale",
+        priority=True,
+    ),
+    Binding(
+        "ctrl+s",
+        "save_config",
+        "Save",
+        tooltip="Save the form's settings as TOML",
+        id="save_config",
+        priority=True,
+    ),
+    Binding(
+        "ctrl+o",
+        "load_config",
+        "Open",
+        tooltip="Fill the form from a TOML file",
+        id="load_config",
+        priority=True,
+    ),
+    Binding(
+        "ctrl+f",
+        "save_weights",
+        "Weights",
+        tooltip="Save the network's weights (.npz)",
+        id="save_weights",
+        priority=True,
+    ),
+    Binding(
+        "f12",
+        "screenshot",
+        "Screenshot",
+        tooltip="Save what the screen shows as SVG",
+        id="screenshot",
+        priority=True,
+    ),
+    Binding("f1", "help", "Help", tooltip="List every key", id="help", priority=True),
+    Binding("ctrl+q", "quit", "Quit", tooltip="Quit backprop-tui", id="quit", priority=True),
+]
+"""Every action of the app: a key shown in the footer, and an entry in the command palette."""
+
+
+class BackpropApp(App[None]):
+    """Watch a network learn: settings, live loss, every sample's prediction."""
+
+    TITLE = "backprop-tui"
+    CSS_PATH = "app.tcss"
+    BINDINGS = ACTION_BINDINGS
+
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        autostart: bool = False,
+        init_weights: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.initial = config or Config()
+        self.autostart = autostart
+        self.init_weights = init_weights
+        self.session = Session()
+        self.training: Run | None = None
+        """The run training now, if any."""
+        self.latest: Run | None = None
+        """The run shown on the main screen, training or finished."""
+
+    # --- screens and commands -----------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(self.initial)
+
+    @property
+    def main(self) -> MainScreen:
+        return self.screen_stack[0]
+
+    def on_mount(self) -> None:
+        if self.autostart:
+            self.call_after_refresh(self.action_train)
+
+    def action_bindings(self) -> list[Binding]:
+        return ACTION_BINDINGS
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for binding in ACTION_BINDINGS:
+            yield SystemCommand(
+                binding.description, binding.tooltip, partial(self.run_action, binding.action)
+            )
+        ours = {b.description for b in ACTION_BINDINGS}
+        for command in super().get_system_commands(screen):
+            if command.title not in ours and command.title != "Save screenshot":
+                yield command
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if isinstance(self.screen, ModalScreen) and action not in ("quit", "help"):
+            return False  # a dialog is open: it has the keys
+        current = self.session.current
+        state = current.state if current else None
+        if action == "pause" or action == "stop":
+            return True if state in ACTIVE else None
+        if action == "step":
+            return True if state in (PAUSED, None) or not current.active else None
+        return True
+
+    # --- training ---------------------------------------------------------------------------------
+
+    def action_train(self) -> None:
+        """Start a run with the form's settings; a running one is stopped first."""
+        form = self.main.form
+        config = form.config(self.initial)
+        if config is None:
+            form.focus_first_invalid()
+            self.notify("Fix the marked fields first.", title="Cannot train", severity="error")
+            return
+        self.start_run(config)
+
+    def start_run(self, config: Config, *, paused: bool = False) -> RunRecord | None:
+        self.stop_worker()
+        try:
+            run = Run(config, init_weights=self.init_weights)
+        except (DataError, WeightsError) as error:
+            self.notify(str(error), title="Cannot train", severity="error")
+            return None
+        if paused:
+            run.control.pause()
+        self.training = self.latest = run
+        record = self.session.start(config, run.data)
+        record.state = PAUSED if paused else RUNNING
+        with self.batch_update():
+            self.main.show_data(run.data)
+            self.main.show_status(record)
+        self.train_worker(run, record.run_id)
+        self.refresh_bindings()
+        return record
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="training")
+    def train_worker(self, run: Run, run_id: int) -> None:
+        """Runs in a thread: pumps the engine, posts messages, touches no widget."""
+        pump(run, run_id, self.post_message)
+
+    def stop_worker(self) -> None:
+        """Cancel the current run; its thread ends before its next epoch.
+
+        Its record is marked stopped at once: an exclusive worker that had not started yet is
+        dropped without running, so no end message may come. If one comes, it has the final word.
+        """
+        if self.training is not None:
+            self.training.control.cancel()
+        self.training = None
+        current = self.session.current
+        if current is not None and current.active:
+            current.state = STOPPED
+
+    def on_training_progress(self, message: TrainingProgress) -> None:
+        record = self.session.get(message.run_id)
+        if record is None:
+            return
+        record.progress(message)
+        if record is not self.session.current:
+            return  # an earlier run's tail: kept in its record, never drawn
+        with self.batch_update():
+            self.main.show_losses(message.losses)
+            self.main.table.set_predictions(message.predictions)
+            self.main.show_status(record)
+
+    def on_training_ended(self, message: TrainingEnded) -> None:
+        record = self.session.get(message.run_id)
+        if record is None:
+            return
+        record.finish(message.outcome)
+        if record is not self.session.current:
+            return
+        self.training = None
+        if record.state == DIVERGED:
+            self.notify(
+                f"diverged at epoch {record.diverged_at}: try a smaller learning rate",
+                title="Diverged",
+                severity="warning",
+            )
+        with self.batch_update():
+            self.main.table.set_predictions(record.predictions)
+            self.main.show_status(record)
+        self.refresh_bindings()
+
+    def on_training_failed(self, message: TrainingFailed) -> None:
+        record = self.session.get(message.run_id)
+        if record is None:
+            return
+        record.fail(message.error)
+        if record is not self.session.current:
+            return
+        self.training = None
+        self.main.show_status(record)
+        self.notify(message.error, title="Training failed", severity="error")
+        self.refresh_bindings()
+
+    def action_pause(self) -> None:
+        record = self.session.current
+        if self.training is None or record is None:
+            return
+        if record.state == PAUSED:
+            record.state, record.held = RUNNING, False
+            record.clock = time.monotonic()
+            self.training.control.resume()
+        else:
+            record.state = PAUSED
+            self.training.control.pause()
+        self.main.show_status(record)
+        self.refresh_bindings()
+
+    def action_step(self) -> None:
+        """One epoch while paused; from no run, start one paused and step it."""
+        record = self.session.current
+        if self.training is None or record is None or not record.active:
+            config = self.main.form.config(self.initial)
+            if config is None:
+                self.main.form.focus_first_invalid()
+                self.notify("Fix the marked fields first.", title="Cannot step", severity="error")
+                return
+            if self.start_run(config, paused=True) is None:
+                return
+        if self.training is not None and self.session.current.state == PAUSED:
+            self.training.control.step()
+
+    def action_stop(self) -> None:
+        if self.training is not None:
+            self.training.control.cancel()
+
+    def action_reset(self) -> None:
+        """Stop, forget the --init-weights file, show the form's data with no predictions."""
+        self.stop_worker()
+        self.init_weights = None
+        self.latest = None
+        self.session.current = None
+        with self.batch_update():
+            self.main.chart.reset()
+            self.main.table.set_predictions(None)
+            self.main.show_status(None)
+        self.refresh_bindings()
+
+    def action_scale(self) -> None:
+        self.main.chart.log_scale = not self.main.chart.log_scale
+
+    # --- files ------------------------------------------------------------------------------------
+
+    def action_save_config(self) -> None:
+        config = self.main.form.config(self.initial)
+        if config is None:
+            self.main.form.focus_first_invalid()
+            self.notify("Fix the marked fields first.", title="Cannot save", severity="error")
+            return
+
+        def save(path: str | None) -> None:
+            if path:
+                self._write(path, partial(save_toml, config, path), "config saved")
+
+        self.push_screen(PathPrompt("Save config as:", "backprop.toml"), save)
+
+    def action_load_config(self) -> None:
+        def load(path: str | None) -> None:
+            if not path:
+                return
+            try:
+                config = load_toml(path, self.initial)
+            except ConfigError as error:
+                self.notify(str(error), title="Cannot load", severity="error")
+                return
+            self.main.form.load(config)
+            self.notify(f"{path}: loaded into the form", title="Config loaded")
+
+        self.push_screen(PathPrompt("Load config from:", "backprop.toml", must_exist=True), load)
+
+    def action_save_weights(self) -> None:
+        if self.latest is None:
+            self.notify("Train first: there are no weights yet.", title="Nothing to save")
+            return
+        net = self.latest.net
+
+        def save(path: str | None) -> None:
+            if path:
+                self._write(path, partial(write_weights, net, path), "weights saved")
+
+        self.push_screen(PathPrompt("Save weights as:", "weights.npz"), save)
+
+    def action_screenshot(self) -> None:
+        def save(path: str | None) -> None:
+            if path:
+                target = Path(path)
+                self._write(
+                    path,
+                    partial(self.save_screenshot, filename=target.name, path=str(target.parent)),
+                    "screenshot saved",
+                )
+
+        self.push_screen(PathPrompt("Save screenshot as:", "backprop-tui.svg"), save)
+
+    def _write(self, path: str, write, what: str) -> None:
+        try:
+            write()
+        except OSError as error:
+            self.notify(f"{path}: {error.strerror or error}", title="Cannot save", severity="error")
+        else:
+            self.notify(f"{path}", title=what)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        self.stop_worker()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        self.stop_worker()  # a paused run's thread is waiting: let it end with the app
+
+
+def run_app(config: Config, *, autostart: bool = False, init_weights: str | None = None) -> int:
+    """Run the app until the user quits; the exit status is non-zero if it crashed."""
+    app = BackpropApp(config, autostart=autostart, init_weights=init_weights)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,188 @@
+"""ConfigForm: every training setting as a form field, validated as you type.
+
+Choices are Selects whose options come from the engine's registries; numbers and lists are
+Inputs validated by the same ``Config.from_values`` the command line uses, so a bad value gets
+the same words here as there, shown under the field. Fields that do not apply (samples and
+noise for xor or a CSV file, batch size for gd and sgd) are disabled, and Tab skips them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Input, Label, Select, Static
+
+from engine import ACTIVATIONS, DATASETS, LOSSES, OPTIMIZERS, Config, ConfigError
+from engine.config import help_text
+
+CHOICES = {
+    "dataset": DATASETS,
+    "activation": ACTIVATIONS,
+    "optimizer": OPTIMIZERS,
+    "loss": LOSSES,
+}
+FIELDS = [
+    ("dataset", "Dataset"),
+    ("data", "CSV file"),
+    ("samples", "Samples"),
+    ("noise", "Noise"),
+    ("hidden", "Hidden"),
+    ("activation", "Activation"),
+    ("optimizer", "Optimizer"),
+    ("batch_size", "Batch size"),
+    ("lr", "Learn rate"),
+    ("epochs", "Epochs"),
+    ("seed", "Seed"),
+    ("loss", "Loss"),
+]
+"""(config field, label) in the order shown."""
+
+
+class FieldValidator(Validator):
+    """A text field's value, checked by the config's own parser and checks."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__()
+        self.field = field
+
+    def validate(self, value: str) -> ValidationResult:
+        if self.field == "data" and value.strip():
+            path = Path(value.strip()).expanduser()
+            if not path.is_file():
+                reason = "is a directory" if path.is_dir() else "no such file"
+                return self.failure(f"{value.strip()}: {reason}")
+            return self.success()
+        try:
+            Config.from_values({self.field: value})
+        except ConfigError as error:
+            return self.failure(error.reason)
+        return self.success()
+
+
+def _reason(result: ValidationResult | None) -> str | None:
+    if result is None or result.is_valid:
+        return None
+    return result.failure_descriptions[0]
+
+
+def show(value: Any) -> str:
+    """A config value as typed in the form."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return ",".join(map(str, value))
+    return str(value)
+
+
+class ConfigForm(VerticalScroll, can_focus=False):
+    """The settings of the next run, one labelled field per line."""
+
+    def __init__(self, config: Config, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._initial = config
+
+    def compose(self) -> ComposeResult:
+        for name, label in FIELDS:
+            with Horizontal(classes="field", id=f"row-{name}"):
+                yield Label(label, classes="field-label")
+                value = getattr(self._initial, name)
+                if name in CHOICES:
+                    yield Select(
+                        [(choice, choice) for choice in CHOICES[name]],
+                        value=value,
+                        allow_blank=False,
+                        compact=True,
+                        id=f"field-{name}",
+                        tooltip=help_text(name),
+                    )
+                else:
+                    yield Input(
+                        show(value),
+                        placeholder="auto" if name == "batch_size" else "",
+                        validators=[FieldValidator(name)],
+                        compact=True,
+                        id=f"field-{name}",
+                        tooltip=help_text(name),
+                    )
+            yield Static("", classes="field-error", id=f"error-{name}")
+
+    def on_mount(self) -> None:
+        self._update_applicable()
+
+    def widget(self, name: str) -> Input | Select:
+        return self.query_one(f"#field-{name}")
+
+    def load(self, config: Config) -> None:
+        """Fill every field from a config (e.g. one loaded from a file)."""
+        for name, _ in FIELDS:
+            field = self.widget(name)
+            field.value = (
+                show(getattr(config, name)) if isinstance(field, Input) else getattr(config, name)
+            )
+        self._update_applicable()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        name = event.input.id.removeprefix("field-")
+        self._show_error(name, _reason(event.validation_result))
+        if name == "data":
+            self._update_applicable()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._update_applicable()
+
+    def _show_error(self, name: str, reason: str | None) -> None:
+        """Mark the field's error line with the reason, or clear it."""
+        message = self.query_one(f"#error-{name}", Static)
+        message.update(reason or "")
+        message.display = bool(reason)
+
+    def _update_applicable(self) -> None:
+        dataset = self.widget("dataset").value
+        has_file = bool(self.widget("data").value.strip())
+        generated = DATASETS[dataset]
+        self.widget("samples").disabled = has_file or not generated.uses_samples
+        self.widget("noise").disabled = has_file or not generated.uses_noise
+        self.widget("dataset").disabled = has_file
+        self.widget("batch_size").disabled = not OPTIMIZERS[
+            self.widget("optimizer").value
+        ].uses_batch_size
+
+    def values(self) -> dict[str, str]:
+        """The raw values of the fields that apply."""
+        return {
+            name: field.value if isinstance(field, Input) else str(field.value)
+            for name, field in ((name, self.widget(name)) for name, _ in FIELDS)
+            if not field.disabled or name == "dataset"
+        }
+
+    def invalid_fields(self) -> list[str]:
+        """Names of applicable fields whose value is not valid, each marked with its reason."""
+        bad = []
+        for name, _ in FIELDS:
+            field = self.widget(name)
+            if isinstance(field, Input) and not field.disabled:
+                reason = _reason(field.validate(field.value))
+                self._show_error(name, reason)
+                if reason:
+                    bad.append(name)
+        return bad
+
+    def config(self, base: Config | None = None) -> Config | None:
+        """The config the form describes, or None after marking every invalid field."""
+        if self.invalid_fields():
+            return None
+        values = self.values()
+        try:
+            return Config.from_values(values, base or self._initial)
+        except ConfigError as error:  # not expected after the field checks; shown all the same
+            self._show_error(error.field, error.reason)
+            return None
+
+    def focus_first_invalid(self) -> None:
+        bad = self.invalid_fields()
+        if bad:
+            self.widget(bad[0]).focus()

@@ -1,0 +1,50 @@
+"""Messages from the training worker to the app.
+
+The flow of one run:  TrainingProgress*  ->  TrainingEnded | TrainingFailed
+
+The worker posts a TrainingProgress at most every ~250 ms (plus a flush whenever the run pauses
+and a final one at the end), carrying the epochs since the last message; every message carries
+the id of its run, so a restarted run never draws the old run's tail. Progress messages carry
+deltas, so they are never coalesced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from textual.message import Message
+
+from engine import RunResult
+
+
+@dataclass
+class TrainingProgress(Message):
+    """Epochs finished since the last message: their losses and the state after the last one."""
+
+    run_id: int
+    first_epoch: int
+    losses: list[float]
+    accuracy: float
+    predictions: np.ndarray | None
+    """Outputs (n,) at the current weights, when the table is due for a refresh."""
+    saturated: bool
+    paused: bool
+    perfect_at: int | None
+    """The first epoch of the run whose pass got every sample right, if any yet."""
+
+
+@dataclass
+class TrainingEnded(Message):
+    """The run stopped: finished its epochs, diverged, or was cancelled."""
+
+    run_id: int
+    outcome: RunResult
+
+
+@dataclass
+class TrainingFailed(Message):
+    """Training raised an exception; the run is over."""
+
+    run_id: int
+    error: str

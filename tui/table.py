@@ -1,0 +1,113 @@
+"""SampleTable: every sample's inputs, ground truth and prediction, one row each.
+
+A Line-API widget: it draws only the rows on screen, straight from NumPy arrays, so a refresh
+costs the same for 21 samples or a million. Column widths are fixed from the data when it is
+set, so no number is ever cut.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.segment import Segment
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+HEADERS = ("#", "x1", "x2", "truth", "prediction", "ok")
+
+
+def format_input(value: float) -> str:
+    """An input value with 4 decimals, or in exponent form when that would be too long."""
+    text = f"{value:.4f}"
+    return text if len(text) <= 10 else f"{value:.3e}"
+
+
+def format_prediction(value: float) -> str:
+    return f"{value:.6f}"
+
+
+class SampleTable(ScrollView, can_focus=True):
+    """Rows of (index, x1, x2, ground truth, prediction, correct?) under a fixed header."""
+
+    DEFAULT_CSS = """
+    SampleTable {
+        background: $surface;
+    }
+    SampleTable > .sample-table--header { text-style: bold; color: $text-accent; }
+    SampleTable > .sample-table--wrong { color: $text-error; }
+    """
+    COMPONENT_CLASSES = {"sample-table--header", "sample-table--wrong"}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.labels = np.zeros(0)
+        self._inputs: list[tuple[str, str]] = []
+        self.predictions: np.ndarray | None = None
+        self._widths = [len(h) for h in HEADERS]
+
+    def set_data(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Show a new dataset: inputs x (n, 2), labels y (n,); predictions are cleared."""
+        self.labels = y
+        self._inputs = [(format_input(a), format_input(b)) for a, b in x]
+        self.predictions = None
+        n = len(y)
+        self._widths = [
+            max(len(HEADERS[0]), len(str(max(n - 1, 0)))),
+            max([len(HEADERS[1])] + [len(a) for a, _ in self._inputs]),
+            max([len(HEADERS[2])] + [len(b) for _, b in self._inputs]),
+            len(HEADERS[3]),
+            len(HEADERS[4]),
+            3,
+        ]
+        self.virtual_size = Size(sum(self._widths) + 2 * (len(HEADERS) - 1), n + 1)
+        self.refresh()
+
+    def set_predictions(self, predictions: np.ndarray | None) -> None:
+        """Show the network's outputs (n,), or none yet."""
+        self.predictions = predictions
+        self.refresh()
+
+    def row_cells(self, index: int) -> tuple[str, ...]:
+        """The cells of data row ``index`` as drawn."""
+        x1, x2 = self._inputs[index]
+        truth = str(int(self.labels[index]))
+        if self.predictions is None:
+            prediction, mark = "", ""
+        else:
+            p = float(self.predictions[index])
+            prediction = format_prediction(p)
+            mark = "yes" if (p >= 0.5) == (self.labels[index] == 1.0) else "no"
+        return (str(index), x1, x2, truth, prediction, mark)
+
+    def _line(self, cells: tuple[str, ...]) -> str:
+        return "  ".join(cell.rjust(width) for cell, width in zip(cells, self._widths))
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.size.width
+        base = self.rich_style
+        if y == 0:
+            text, style = (
+                self._line(HEADERS),
+                base + self.get_component_rich_style("sample-table--header"),
+            )
+        else:
+            index = scroll_y + y - 1
+            if not 0 <= index < len(self._inputs):
+                return Strip.blank(width, base)
+            cells = self.row_cells(index)
+            style = base
+            if cells[-1] == "no":
+                style = base + self.get_component_rich_style("sample-table--wrong")
+            text = self._line(cells)
+        text = text[scroll_x : scroll_x + width].ljust(width)
+        return Strip([Segment(text, style)], width)
+
+    def visible_rows(self) -> list[tuple[str, ...]]:
+        """The data rows currently on screen, as cells (for tests and screen readers)."""
+        first = int(self.scroll_offset.y)
+        last = min(len(self._inputs), first + max(self.size.height - 1, 0))
+        return [self.row_cells(i) for i in range(first, last)]
+
+    def on_resize(self) -> None:
+        self.refresh()

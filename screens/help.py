@@ -10,10 +10,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 NAVIGATION = [
-    ("tab / shift+tab", "move between the form's fields (and the chart and table)"),
-    ("enter, space, up, down", "open a choice list; enter picks"),
-    ("up, down, pgup, pgdn, home, end", "scroll the samples table when it has focus"),
-    ("ctrl+p", "command palette: every action by name"),
+    ("tab, shift+tab", "move between the form's fields and the table"),
+    ("enter, space", "open a choice list; up, down and enter pick"),
+    ("up, down, pgup, pgdn", "scroll the samples table when it has focus"),
+    ("^p", "command palette: every action by name"),
     ("escape", "close a dialog"),
 ]
 
@@ -27,8 +27,8 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold")
-        table.add_column()
+        table.add_column(style="bold", max_width=16)
+        table.add_column(ratio=1)
         for binding in self.app.action_bindings():
             table.add_row(self.app.get_key_display(binding), binding.tooltip or binding.description)
         table.add_row("", "")

@@ -96,6 +96,22 @@ ACTION_BINDINGS = [
 ]
 """Every action of the app: a key shown in the footer, and an entry in the command palette."""
 
+PALETTE_TITLES = {
+    "train": "Train / restart",
+    "pause": "Pause / resume",
+    "step": "Step one epoch",
+    "stop": "Stop training",
+    "reset": "Reset weights",
+    "scale": "Loss scale: log / linear",
+    "save_config": "Save config (TOML)",
+    "load_config": "Load config (TOML)",
+    "save_weights": "Save weights (.npz)",
+    "screenshot": "Save screenshot (SVG)",
+    "help": "Help: every key",
+    "quit": "Quit",
+}
+"""The command palette's name for each action (the footer's are shorter)."""
+
 
 class BackpropApp(App[None]):
     """Watch a network learn: settings, live loss, every sample's prediction."""
@@ -139,12 +155,11 @@ class BackpropApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for binding in ACTION_BINDINGS:
-            yield SystemCommand(
-                binding.description, binding.tooltip, partial(self.run_action, binding.action)
-            )
-        ours = {b.description for b in ACTION_BINDINGS}
+            title = f"{PALETTE_TITLES[binding.action]}  ({self.get_key_display(binding)})"
+            yield SystemCommand(title, binding.tooltip, partial(self.run_action, binding.action))
+        ours = {"Quit", "Keys", "Save screenshot"}
         for command in super().get_system_commands(screen):
-            if command.title not in ours and command.title != "Save screenshot":
+            if command.title not in ours:
                 yield command
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -342,11 +357,9 @@ class BackpropApp(App[None]):
         def save(path: str | None) -> None:
             if path:
                 target = Path(path)
-                self._write(
-                    path,
-                    partial(self.save_screenshot, filename=target.name, path=str(target.parent)),
-                    "screenshot saved",
-                )
+                write = partial(self.save_screenshot, filename=target.name, path=str(target.parent))
+                # after the dialog has gone and the key bar shows the main screen's keys again
+                self.call_after_refresh(self._write, path, write, "screenshot saved")
 
         self.push_screen(PathPrompt("Save screenshot as:", "backprop-tui.svg"), save)
 
@@ -369,9 +382,36 @@ class BackpropApp(App[None]):
     def on_unmount(self) -> None:
         self.stop_worker()  # a paused run's thread is waiting: let it end with the app
 
+    def _print_error_renderables(self) -> None:
+        # Textual prints a crash's traceback on exit; ours goes to a file and the user gets one
+        # line (overrides a private hook: Textual offers no public one)
+        if not self._exit_renderables:
+            return
+        from rich.console import Console
 
-def run_app(config: Config, *, autostart: bool = False, init_weights: str | None = None) -> int:
+        from .cli import crash_log
+
+        try:
+            with crash_log().open("w", encoding="utf-8") as handle:
+                console = Console(file=handle, width=120, color_system=None)
+                for renderable in self._exit_renderables:
+                    console.print(renderable)
+            where = f"details in {crash_log()}"
+        except OSError:
+            where = "no log: the temporary directory is not writable"
+        self._exit_renderables.clear()
+        line = f"backprop-tui: unexpected error: {self._exception!r} ({where})"
+        self.error_console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def run_app(
+    config: Config,
+    *,
+    autostart: bool = False,
+    init_weights: str | None = None,
+    headless: bool = False,
+) -> int:
     """Run the app until the user quits; the exit status is non-zero if it crashed."""
     app = BackpropApp(config, autostart=autostart, init_weights=init_weights)
-    app.run()
+    app.run(headless=headless)
     return app.return_code or 0

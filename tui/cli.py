@@ -167,16 +167,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _write_crash_log() -> str:
+def crash_log() -> Path:
+    """Where the details of a crash go, so that the user only ever sees one line."""
     import tempfile
+
+    return Path(tempfile.gettempdir()) / "backprop-tui-crash.log"
+
+
+def _write_crash_log() -> str:
     import traceback
 
-    path = Path(tempfile.gettempdir()) / "backprop-tui-crash.log"
     try:
-        path.write_text(traceback.format_exc(), encoding="utf-8")
+        crash_log().write_text(traceback.format_exc(), encoding="utf-8")
     except OSError:
         return "no log: the temporary directory is not writable"
-    return str(path)
+    return str(crash_log())
 
 
 def app_main(argv: list[str]) -> int:

@@ -16,6 +16,12 @@ def make_app(autostart: bool = False, **settings) -> BackpropApp:
     return BackpropApp(Config(**settings), autostart=autostart)
 
 
+def screen_text(app) -> str:
+    """The whole screen as the user sees it, one line per row (the compositor's own output)."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join(strip.text for strip in strips)
+
+
 def status(app: BackpropApp) -> str:
     return str(app.main.query_one("#status").content)
 

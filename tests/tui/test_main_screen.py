@@ -4,8 +4,6 @@ import pytest
 
 from .helpers import finished, make_app, send_keys, status, type_into, until
 
-pytestmark = pytest.mark.asyncio
-
 
 async def test_xor_autostart_reaches_done_with_every_pane_showing():
     app = make_app(autostart=True, dataset="xor")

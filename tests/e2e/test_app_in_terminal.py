@@ -1,0 +1,114 @@
+"""The installed backprop-tui in a real pseudo-terminal, typed at with pauses between keys."""
+
+import re
+import subprocess
+
+import pytest
+
+from .terminal import Terminal, command
+
+
+def table_rows(text: str) -> list[str]:
+    return [line for line in text.splitlines() if re.search(r"\d\.\d{6}\s+(yes|no)", line)]
+
+
+def test_xor_autostart_at_80x24_reaches_done_and_quits_cleanly(tmp_path):
+    with Terminal([*command(), "--dataset", "xor", "--autostart"], cwd=str(tmp_path)) as term:
+        term.wait_for("done", timeout=60)
+        screen = term.text()
+        assert "Settings" in screen and "Dataset" in screen and "Learn rate" in screen
+        assert "Loss" in screen and "epoch" in screen  # the chart and its axis
+        assert len(table_rows(screen)) >= 8
+        status = next(line for line in screen.splitlines() if line.strip().startswith("done"))
+        assert "epoch 10000/10000" in status and "acc 100%" in status and "epochs/s" in status
+        term.press("ctrl+q")
+        assert term.wait_exit() == 0
+
+
+def test_pause_step_resume_stop_by_keys(tmp_path):
+    args = [*command(), "--dataset", "linear", "--epochs", "5000000"]
+    with Terminal(args, cwd=str(tmp_path)) as term:
+        term.wait_for("ready")
+        term.press("ctrl+r")
+        term.wait_for("running")
+        term.press("ctrl+t")
+        term.wait_for("paused")
+        epoch = re.compile(r"paused\s+epoch (\d+)/")
+        term.wait_until(lambda: epoch.search(term.text()) is not None)
+        before = int(epoch.search(term.text()).group(1))
+        term.press("ctrl+n")
+        term.wait_until(lambda: int(epoch.search(term.text()).group(1)) == before + 1)
+        term.press("ctrl+t")
+        term.wait_for("running")
+        term.press("ctrl+g")
+        term.wait_for("stopped at epoch")
+        term.press("ctrl+q")
+        assert term.wait_exit() == 0
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"TERM": "xterm"}, {"TERM": "screen"}, {"TERM": "linux"}, {"NO_COLOR": "1"}],
+    ids=["xterm", "screen", "linux", "no-color"],
+)
+def test_terminal_kinds(tmp_path, env):
+    args = [*command(), "--dataset", "xor", "--epochs", "3000", "--autostart"]
+    with Terminal(args, env=env, cwd=str(tmp_path)) as term:
+        term.wait_for("done", timeout=60)
+        assert len(table_rows(term.text())) >= 8
+        term.press("f1")
+        term.wait_for("Keys")
+        term.press("escape")
+        term.wait_until(lambda: "Keys (escape" not in term.text())
+        term.press("ctrl+q")
+        assert term.wait_exit() == 0
+
+
+def test_resize_while_training(tmp_path):
+    args = [
+        *command(),
+        "--dataset",
+        "spiral",
+        "--samples",
+        "300",
+        "--epochs",
+        "5000000",
+        "--autostart",
+    ]
+    with Terminal(args, cwd=str(tmp_path)) as term:
+        term.wait_for("running")
+        for cols, rows in [(40, 12), (200, 60), (60, 15), (80, 24)]:
+            term.resize(cols, rows)
+            term.wait_until(lambda: "running" in term.text())
+        term.press("ctrl+g")
+        term.wait_for("stopped at epoch")
+        term.press("ctrl+q")
+        assert term.wait_exit() == 0
+
+
+def test_fifty_restarts_in_a_row(tmp_path):
+    args = [*command(), "--dataset", "xor", "--epochs", "5000000", "--autostart"]
+    with Terminal(args, cwd=str(tmp_path)) as term:
+        term.wait_for("running")
+        term.press(*["ctrl+r"] * 50, gap=0.02)
+        term.wait_until(lambda: re.search(r"running\s+epoch [1-9]", term.text()) is not None)
+        term.press("ctrl+q")
+        assert term.wait_exit() == 0
+
+
+def test_flags_fill_the_form(tmp_path):
+    args = [*command(), "--dataset", "circle", "--lr", "0.25", "--hidden", "8,3", "--loss", "bce"]
+    with Terminal(args, cwd=str(tmp_path)) as term:
+        term.wait_for("ready")
+        screen = term.text()
+        assert "circle" in screen and "0.25" in screen and "8,3" in screen and "bce" in screen
+        term.press("ctrl+q")
+        assert term.wait_exit() == 0
+
+
+def test_bad_flag_for_the_app_is_one_line(tmp_path):
+    done = subprocess.run(
+        [*command(), "--lr", "-1"], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == "backprop-tui: --lr: must be a number > 0, got -1.0"

@@ -1,0 +1,115 @@
+"""Save and load a config, save weights and a screenshot, the help screen and the palette."""
+
+from pathlib import Path
+
+import numpy as np
+from textual.command import CommandPalette
+
+from engine import Config, load_toml, save_toml
+from screens.help import HelpScreen
+from screens.prompt import PathPrompt
+
+from .helpers import finished, make_app, screen_text
+
+
+async def answer_prompt(pilot, path: str) -> None:
+    assert isinstance(pilot.app.screen, PathPrompt)
+    await pilot.press("ctrl+a", "ctrl+k", *path, "enter")
+
+
+async def test_save_config_asks_before_overwriting():
+    app = make_app(dataset="gauss", lr=0.3, hidden=(6, 3))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+s")
+        await answer_prompt(pilot, "mine.toml")
+        assert load_toml("mine.toml") == Config(dataset="gauss", lr=0.3, hidden=(6, 3))
+        Path("mine.toml").write_text("epochs = 5\n")
+        await pilot.press("ctrl+s")
+        await answer_prompt(pilot, "mine.toml")
+        assert isinstance(app.screen, PathPrompt)  # still asking
+        assert "exists" in str(app.screen.query_one("#prompt-message").content)
+        assert Path("mine.toml").read_text() == "epochs = 5\n"
+        await pilot.press("enter")
+        assert not isinstance(app.screen, PathPrompt)
+        assert load_toml("mine.toml").lr == 0.3
+
+
+async def test_load_config_fills_the_form():
+    save_toml(Config(dataset="circle", activation="tanh", lr=0.05, epochs=777), "saved.toml")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+o")
+        await answer_prompt(pilot, "saved.toml")
+        form = app.main.form
+        assert form.widget("dataset").value == "circle"
+        assert form.widget("activation").value == "tanh"
+        assert form.widget("lr").value == "0.05"
+        assert form.widget("epochs").value == "777"
+        await pilot.press("ctrl+r")
+        await finished(pilot)
+        assert app.session.current.config.epochs == 777
+
+
+async def test_loading_a_bad_config_says_why_and_keeps_the_form():
+    Path("bad.toml").write_text("lr = -2\n")
+    app = make_app(lr=0.7)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+o")
+        await answer_prompt(pilot, "bad.toml")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("bad.toml: lr" in m for m in messages)
+        assert app.main.form.widget("lr").value == "0.7"
+
+
+async def test_save_weights_and_screenshot():
+    app = make_app(dataset="xor", hidden=(5,), epochs=200)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+r")
+        await finished(pilot)
+        await pilot.press("ctrl+f")
+        await answer_prompt(pilot, "w.npz")
+        archive = np.load("w.npz")
+        assert archive["W1"].shape == (2, 5) and archive["W2"].shape == (5, 1)
+        await pilot.press("f12")
+        await answer_prompt(pilot, "shot.svg")
+        svg = Path("shot.svg").read_text()
+        assert svg.startswith("<svg") and "Settings" in svg
+
+
+async def test_help_lists_every_key_and_closes():
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for key in ("^r", "^t", "^n", "^g", "^l", "^y", "^s", "^o", "^f", "f12", "^q"):
+            assert key in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_palette_lists_the_actions():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"weights")
+        await pilot.pause(0.3)
+        options = app.screen.query_one("CommandList")
+        titles = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("Save weights" in title for title in titles)
+
+
+def test_a_crash_is_one_line_and_a_non_zero_exit(monkeypatch, capsys):
+    from tui import app as app_module
+
+    def broken(self):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(app_module.BackpropApp, "on_mount", broken)
+    status = app_module.run_app(Config(), headless=True)
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.count("\n") == 1 and "unexpected error: RuntimeError('boom')" in err
+    assert "Traceback" not in err

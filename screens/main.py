@@ -42,6 +42,18 @@ def status_text(record: RunRecord | None, epochs: int) -> str:
     return text
 
 
+def _wrapped_lines(text: str, width: int) -> int:
+    return sum(max(1, -(-len(line) // width)) for line in text.split("\n"))
+
+
+class TrainingView(Vertical):
+    """The chart above the table; the table keeps a header and 8 samples whenever it can."""
+
+    def on_resize(self) -> None:
+        height = self.size.height
+        self.query_one(SampleTable).styles.height = max(min(height - 6, 11), height // 2)
+
+
 class MainScreen(Screen):
     """Settings on the left; the loss curve and every sample's prediction on the right."""
 
@@ -52,7 +64,7 @@ class MainScreen(Screen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
             yield ConfigForm(self.initial, id="form")
-            with Vertical(id="view"):
+            with TrainingView(id="view"):
                 yield LossChart(id="chart")
                 yield SampleTable(id="table")
         yield Static(status_text(None, self.initial.epochs), id="status")
@@ -87,8 +99,10 @@ class MainScreen(Screen):
     def show_status(self, record: RunRecord | None) -> None:
         status = self.query_one("#status", Static)
         text = status_text(record, self.initial.epochs)
-        # a new layout only when the line count changes: relayout is the costliest redraw
-        status.update(text, layout=text.count("\n") != str(status.content).count("\n"))
+        # a new layout only when the height changes: relayout is the costliest redraw
+        width = max(status.content_region.width, 1)
+        old = _wrapped_lines(str(status.content), width)
+        status.update(text, layout=_wrapped_lines(text, width) != old)
         status.set_class(
             bool(record and (record.saturated or record.state == DIVERGED)), "-attention"
         )

@@ -143,3 +143,23 @@ async def test_resizing_while_training_never_crashes():
         await pilot.press("ctrl+g")
         await finished(pilot)
         assert app._exception is None
+
+
+async def test_a_failure_inside_training_is_a_state_not_a_crash(monkeypatch):
+    from engine import Run
+
+    app = make_app(dataset="xor", epochs=500)
+    async with app.run_test(size=(80, 24)) as pilot:
+
+        def broken(self):
+            raise FloatingPointError("the engine broke")
+
+        monkeypatch.setattr(Run, "__next__", broken)
+        await pilot.press("ctrl+r")
+        await finished(pilot)
+        assert status(app).startswith("failed: FloatingPointError: the engine broke")
+        assert any("the engine broke" in n.message for n in app._notifications)
+        monkeypatch.undo()
+        await pilot.press("ctrl+r")
+        await finished(pilot)
+        assert status(app).startswith("done")

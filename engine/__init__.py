@@ -13,7 +13,7 @@ from .datasets import DATASETS, DataError, Dataset, load_csv
 from .losses import LOSSES
 from .network import Network, Workspace
 from .optimizers import OPTIMIZERS
-from .training import EpochResult, Run, RunControl, RunResult, make_dataset
+from .training import EpochResult, Run, RunControl, RunResult, Snapshot, make_dataset
 from .weights import WeightsError, load_weights, save_weights
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "Run",
     "RunControl",
     "RunResult",
+    "Snapshot",
     "WeightsError",
     "Workspace",
     "load_csv",

@@ -114,11 +114,22 @@ class Network:
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """Outputs in (0, 1), shape (n,), for inputs x of shape (n, 2); theta is not changed."""
+        return self.inspect(x)[0]
+
+    def inspect(self, x: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Outputs (n,) for inputs x (n, 2), and each hidden layer's activations (n, h_i)."""
         ws = Workspace(self, x.shape[0], LOSSES["mse"])
         p = np.empty((1, x.shape[0]))
         with np.errstate(all="ignore"):
             self.forward(ws, columns_with_ones(x), p)
-        return p.reshape(-1)
+        return p.reshape(-1), [a.T.copy() for a in ws.a]
+
+    @classmethod
+    def from_weights(cls, sizes: tuple[int, ...], activation: str, theta: np.ndarray) -> Network:
+        """A network with a copy of the flat parameters ``theta`` (e.g. a snapshot of a run)."""
+        net = cls(sizes, activation)
+        net.theta[:] = theta
+        return net
 
 
 class Workspace:

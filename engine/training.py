@@ -52,6 +52,18 @@ class EpochResult(NamedTuple):
 
 
 @dataclass(frozen=True)
+class Snapshot:
+    """A run's state between epochs, for views: outputs, weights, and units that are dead."""
+
+    predictions: np.ndarray
+    """Outputs (n,) in the data's order."""
+    weights: np.ndarray
+    """A copy of the flat parameter vector (see engine.network.split_blocks)."""
+    dead: list[np.ndarray]
+    """Per hidden layer, a bool per unit: its activation is 0 on every sample (a dead ReLU)."""
+
+
+@dataclass(frozen=True)
 class RunResult:
     """Where a run ended: final predictions (n,) at the final weights, and how it went."""
 
@@ -229,6 +241,15 @@ class Run:
     def predictions(self) -> np.ndarray:
         """Outputs (n,) at the current weights, in the data's order."""
         return self.net.predict(self.data.x)
+
+    def snapshot(self) -> Snapshot:
+        """The current weights and what they do to the data, from one forward pass."""
+        predictions, hidden = self.net.inspect(self.data.x)
+        return Snapshot(
+            predictions=predictions,
+            weights=self.net.theta.copy(),
+            dead=[~np.any(a != 0.0, axis=0) for a in hidden],
+        )
 
     def result(self) -> RunResult:
         """The run's outcome so far, from the current weights."""

@@ -6,44 +6,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Static
 
 from engine import Config, Dataset
 from tui.chart import LossChart
 from tui.form import ConfigForm
 from tui.keybar import KeyBar
-from tui.session import DIVERGED, FAILED, PAUSED, RunRecord
+from tui.session import RunRecord
+from tui.status import StatusLine, status_text
 from tui.table import SampleTable
-
-
-def percent(accuracy: float) -> str:
-    """0.952 -> "95.2%", 1.0 -> "100%"."""
-    return f"{100 * accuracy:.1f}".rstrip("0").rstrip(".") + "%"
-
-
-def short_loss(loss: float) -> str:
-    return f"{loss:.6f}" if loss >= 1e-4 or loss == 0 else f"{loss:.3e}"
-
-
-def status_text(record: RunRecord | None, epochs: int) -> str:
-    """The status line: state, epoch N/M, loss, accuracy, epochs per second."""
-    if record is None:
-        return f"ready  epoch 0/{epochs}  loss -  acc -  0 epochs/s"
-    loss = "-" if record.loss is None else short_loss(record.loss)
-    rate = f"{record.rate:,.0f} epochs/s" if record.state != PAUSED else "0 epochs/s"
-    text = (
-        f"{record.status()}  epoch {record.epoch}/{record.config.epochs}  loss {loss}  "
-        f"acc {percent(record.accuracy)}  {rate}"
-    )
-    if record.saturated and record.state != DIVERGED:
-        text += "\nsaturated: every output is stuck at 0 or 1 - the learning rate may be too high"
-    elif record.state == DIVERGED:
-        text += "\nthe loss or a weight stopped being finite - try a smaller learning rate"
-    return text
-
-
-def _wrapped_lines(text: str, width: int) -> int:
-    return sum(max(1, -(-len(line) // width)) for line in text.split("\n"))
 
 
 class TrainingView(Vertical):
@@ -67,7 +37,7 @@ class MainScreen(Screen):
             with TrainingView(id="view"):
                 yield LossChart(id="chart")
                 yield SampleTable(id="table")
-        yield Static(status_text(None, self.initial.epochs), id="status")
+        yield StatusLine(status_text(None, self.initial.epochs), id="status")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -97,13 +67,4 @@ class MainScreen(Screen):
         self.chart.replot()
 
     def show_status(self, record: RunRecord | None) -> None:
-        status = self.query_one("#status", Static)
-        text = status_text(record, self.initial.epochs)
-        # a new layout only when the height changes: relayout is the costliest redraw
-        width = max(status.content_region.width, 1)
-        old = _wrapped_lines(str(status.content), width)
-        status.update(text, layout=_wrapped_lines(text, width) != old)
-        status.set_class(
-            bool(record and (record.saturated or record.state == DIVERGED)), "-attention"
-        )
-        status.set_class(bool(record and record.state == FAILED), "-error")
+        self.query_one(StatusLine).show(record, self.initial.epochs)

@@ -1,7 +1,8 @@
-"""PathPrompt: a small dialog asking for a file name, for every save and load."""
+"""PathPrompt: a small dialog asking for a file or directory name, for every save and load."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -11,16 +12,34 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 
+def _file_clobbered(path: Path) -> list[Path]:
+    return [path] if path.exists() else []
+
+
 class PathPrompt(ModalScreen[str | None]):
-    """Asks for a path; Enter accepts, Escape cancels. Saving over a file asks once more."""
+    """Asks for a path; Enter accepts, Escape cancels. Replacing files asks once more.
+
+    ``must_exist``: the path is read (load). ``directory``: the path names a directory to write
+    into (made if missing); ``clobbered(path)`` lists the files writing there would replace.
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without saving or loading")]
 
-    def __init__(self, title: str, default: str, *, must_exist: bool = False) -> None:
+    def __init__(
+        self,
+        title: str,
+        default: str,
+        *,
+        must_exist: bool = False,
+        directory: bool = False,
+        clobbered: Callable[[Path], list[Path]] = _file_clobbered,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.default = default
         self.must_exist = must_exist
+        self.directory = directory
+        self.clobbered = clobbered
         self._confirmed: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -38,23 +57,36 @@ class PathPrompt(ModalScreen[str | None]):
     def on_input_changed(self) -> None:
         self._confirmed = None
 
+    def problem(self, text: str, path: Path) -> str | None:
+        """Why the path cannot be used, or None."""
+        if self.directory:
+            if path.exists() and not path.is_dir():
+                return f"{text} is a file; type a directory name."
+        elif path.is_dir():
+            return f"{text} is a directory; type a file name."
+        if self.must_exist:
+            return None if path.is_file() else f"{text}: no such file"
+        if not path.parent.is_dir():
+            return f"{text}: directory {str(path.parent)!r} does not exist"
+        return None
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         if not text:
-            self.say("Type a file name, or press Escape.")
+            self.say("Type a name, or press Escape.")
             return
         path = Path(text).expanduser()
-        if path.is_dir():
-            self.say(f"{text} is a directory; type a file name.")
-        elif self.must_exist and not path.is_file():
-            self.say(f"{text}: no such file")
-        elif not self.must_exist and not path.parent.is_dir():
-            self.say(f"{text}: directory {str(path.parent)!r} does not exist")
-        elif not self.must_exist and path.exists() and self._confirmed != text:
+        problem = self.problem(text, path)
+        if problem:
+            self.say(problem)
+            return
+        replaced = [] if self.must_exist else self.clobbered(path)
+        if replaced and self._confirmed != text:
             self._confirmed = text
-            self.say(f"{text} exists: press Enter again to overwrite it, Escape to cancel.")
-        else:
-            self.dismiss(str(path))
+            names = ", ".join(p.name for p in replaced)
+            self.say(f"{names} exists: press Enter again to overwrite, Escape to cancel.")
+            return
+        self.dismiss(str(path))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -14,9 +14,14 @@ from textual.screen import ModalScreen, Screen
 
 from engine import Config, ConfigError, DataError, Run, WeightsError, load_toml, save_toml
 from engine import save_weights as write_weights
+from screens.boundary import BoundaryScreen
 from screens.help import HelpScreen
+from screens.live import LiveView
 from screens.main import MainScreen
+from screens.network import NetworkScreen
 from screens.prompt import PathPrompt
+from screens.results import ResultScreen
+from screens.runs import RunsScreen
 
 from .messages import TrainingEnded, TrainingFailed, TrainingProgress
 from .session import ACTIVE, DIVERGED, PAUSED, RUNNING, STOPPED, RunRecord, Session
@@ -84,6 +89,38 @@ ACTION_BINDINGS = [
         priority=True,
     ),
     Binding(
+        "f2",
+        "view('results')",
+        "Results",
+        tooltip="Ground truth beside prediction",
+        id="results",
+        priority=True,
+    ),
+    Binding(
+        "f3",
+        "view('boundary')",
+        "Boundary",
+        tooltip="The decision boundary over the plane",
+        id="boundary",
+        priority=True,
+    ),
+    Binding(
+        "f4",
+        "view('runs')",
+        "Runs",
+        tooltip="Every run of the session, compared",
+        id="runs",
+        priority=True,
+    ),
+    Binding(
+        "f5",
+        "view('network')",
+        "Network",
+        tooltip="Each layer's weights and dead units",
+        id="network",
+        priority=True,
+    ),
+    Binding(
         "f12",
         "screenshot",
         "Screenshot",
@@ -108,9 +145,20 @@ PALETTE_TITLES = {
     "save_weights": "Save weights (.npz)",
     "screenshot": "Save screenshot (SVG)",
     "help": "Help: every key",
+    "view('results')": "View: results (ground truth | prediction)",
+    "view('boundary')": "View: decision boundary",
+    "view('runs')": "View: runs of this session",
+    "view('network')": "View: network weights",
     "quit": "Quit",
 }
 """The command palette's name for each action (the footer's are shorter)."""
+
+VIEWS = {
+    "results": ResultScreen,
+    "boundary": BoundaryScreen,
+    "runs": RunsScreen,
+    "network": NetworkScreen,
+}
 
 
 class BackpropApp(App[None]):
@@ -231,14 +279,14 @@ class BackpropApp(App[None]):
             return  # an earlier run's tail: kept in its record, never drawn
         with self.batch_update():
             self.main.show_losses(message.losses)
-            self.main.table.set_predictions(message.predictions)
+            self.main.table.set_predictions(record.predictions)
             self.main.show_status(record)
 
     def on_training_ended(self, message: TrainingEnded) -> None:
         record = self.session.get(message.run_id)
         if record is None:
             return
-        record.finish(message.outcome)
+        record.finish(message.outcome, message.snapshot)
         if record is not self.session.current:
             return
         self.training = None
@@ -370,6 +418,15 @@ class BackpropApp(App[None]):
             self.notify(f"{path}: {error.strerror or error}", title="Cannot save", severity="error")
         else:
             self.notify(f"{path}", title=what)
+
+    def action_view(self, name: str) -> None:
+        """Show a view of the current run; from another view, switch to it."""
+        view = VIEWS[name]()
+        if isinstance(self.screen, LiveView):
+            if not isinstance(self.screen, type(view)):
+                self.switch_screen(view)
+        else:
+            self.push_screen(view)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

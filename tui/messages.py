@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 from textual.message import Message
 
-from engine import RunResult
+from engine import RunResult, Snapshot
 
 
 @dataclass
@@ -26,8 +25,8 @@ class TrainingProgress(Message):
     first_epoch: int
     losses: list[float]
     accuracy: float
-    predictions: np.ndarray | None
-    """Outputs (n,) at the current weights, when the table is due for a refresh."""
+    snapshot: Snapshot
+    """Outputs, weights and dead units at the last epoch."""
     saturated: bool
     paused: bool
     perfect_at: int | None
@@ -40,6 +39,8 @@ class TrainingEnded(Message):
 
     run_id: int
     outcome: RunResult
+    snapshot: Snapshot
+    """The final weights and what they do."""
 
 
 @dataclass

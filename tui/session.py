@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine import Config, Dataset, RunResult
+from engine import Config, Dataset, RunResult, Snapshot
+from engine.report import RunSummary
 
 from .messages import TrainingProgress
 
@@ -40,6 +41,11 @@ class RunRecord:
     losses: array = field(default_factory=lambda: array("d"))
     accuracy: float = 0.0
     predictions: np.ndarray | None = None
+    """The network's outputs (n,) on the data, latest first."""
+    weights: np.ndarray | None = None
+    """The flat parameter vector, latest."""
+    dead: list[np.ndarray] = field(default_factory=list)
+    """Per hidden layer, which units output 0 on every sample."""
     saturated: bool = False
     diverged_at: int | None = None
     epochs_to_100: int | None = None
@@ -71,7 +77,9 @@ class RunRecord:
         self.losses.extend(message.losses)
         self.accuracy = message.accuracy
         self.saturated = message.saturated
-        self.predictions = message.predictions
+        self.predictions = message.snapshot.predictions
+        self.weights = message.snapshot.weights
+        self.dead = message.snapshot.dead
         self.epochs_to_100 = message.perfect_at
         elapsed = message.time - self.clock
         if elapsed > 0 and self.state == RUNNING:
@@ -85,9 +93,11 @@ class RunRecord:
         if message.paused and self.state == RUNNING:
             self.state = PAUSED
 
-    def finish(self, outcome: RunResult) -> None:
+    def finish(self, outcome: RunResult, snapshot: Snapshot) -> None:
         """The run is over: final predictions at the final weights, and why it ended."""
         self.predictions = outcome.predictions
+        self.weights = snapshot.weights
+        self.dead = snapshot.dead
         self.accuracy = outcome.accuracy
         self.saturated = outcome.saturated
         self.diverged_at = outcome.diverged_at
@@ -100,6 +110,19 @@ class RunRecord:
 
     def fail(self, error: str) -> None:
         self.state, self.error = FAILED, error
+
+    def summary(self, label: str) -> RunSummary:
+        """The run as a report shows it."""
+        return RunSummary(
+            label=label,
+            config=self.config,
+            loss_history=self.losses,
+            accuracy=self.accuracy,
+            epochs_to_100=self.epochs_to_100,
+            diverged_at=self.diverged_at,
+            state=self.state,
+            seconds=self.seconds or None,
+        )
 
     def status(self) -> str:
         """The state in words, e.g. "diverged at epoch 12"."""
@@ -118,6 +141,8 @@ class Session:
     def __init__(self) -> None:
         self.runs: list[RunRecord] = []
         self.current: RunRecord | None = None
+        self.marked: set[int] = set()
+        """Ids of the runs marked for comparison."""
         self._next_id = 1
 
     def start(self, config: Config, data: Dataset) -> RunRecord:
@@ -126,6 +151,13 @@ class Session:
         self.runs.append(record)
         self.current = record
         return record
+
+    def remove(self, run_id: int) -> None:
+        """Forget a run (not one that is training)."""
+        self.runs = [record for record in self.runs if record.run_id != run_id]
+        self.marked.discard(run_id)
+        if self.current is not None and self.current.run_id == run_id:
+            self.current = None
 
     def get(self, run_id: int) -> RunRecord | None:
         """The run with this id, if it is still in the session."""

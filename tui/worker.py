@@ -44,7 +44,7 @@ def pump(
                 first_epoch=first_epoch,
                 losses=losses,
                 accuracy=accuracy,
-                predictions=run.predictions(),
+                snapshot=run.snapshot(),
                 saturated=run.saturated,
                 paused=control.paused,
                 perfect_at=perfect_at,
@@ -65,6 +65,6 @@ def pump(
                 flush()
         if losses:
             flush()
-        post(TrainingEnded(run_id=run_id, outcome=run.result()))
+        post(TrainingEnded(run_id=run_id, outcome=run.result(), snapshot=run.snapshot()))
     except Exception as error:  # shown to the user as a notification and a state
         post(TrainingFailed(run_id=run_id, error=f"{type(error).__name__}: {error}"))

@@ -112,3 +112,28 @@ def test_bad_flag_for_the_app_is_one_line(tmp_path):
     )
     assert done.returncode == 2
     assert done.stderr.strip() == "backprop-tui: --lr: must be a number > 0, got -1.0"
+
+
+def test_every_view_opens_while_training_and_survives_resizes(tmp_path):
+    args = [*command(), "--dataset", "gauss", "--samples", "300", "--epochs", "5000000"]
+    with Terminal([*args, "--autostart"], cwd=str(tmp_path)) as term:
+        term.wait_for("running")
+        for key, heading in [
+            ("f2", "Results: ground truth beside prediction"),
+            ("f3", "Decision boundary"),
+            ("f4", "Runs: space marks"),
+            ("f5", "Network: weights"),
+        ]:
+            term.press(key)
+            term.wait_for(heading)
+            term.wait_for("running")  # training carries on behind the view
+            term.resize(40, 12)
+            term.wait_until(lambda: "running" in term.text() or "Results" in term.text())
+            term.resize(120, 40)
+            term.wait_for(heading)
+            term.resize(80, 24)
+            term.wait_for(heading)
+        term.press("escape")
+        term.wait_for("Settings")
+        term.press("ctrl+q")
+        assert term.wait_exit() == 0

@@ -1,0 +1,99 @@
+"""BoundaryScreen: the decision boundary, shaded over the input plane as the network learns.
+
+The grid of outputs is computed in a thread worker from a snapshot of the weights -- never on
+the UI thread -- at most twice a second and only when the weights have changed, at the full
+resolution of the panel. The plane spans the data (any range: spiral, gauss, a CSV file).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Static
+
+from engine.network import Network
+from engine.plane import extent, grid_outputs
+from tui.boundary import BoundaryMap
+from tui.session import RunRecord
+
+from .live import LiveView
+
+
+class BoundaryScreen(LiveView):
+    """The network's output over the plane, with every sample on it."""
+
+    HEADING = "Decision boundary: output 0 blue .. 1 orange   o = label 0   x = label 1"
+    BINDINGS = [
+        Binding(
+            "m", "toggle_mode", "Colour/shade", tooltip="Draw the map in colours or in characters"
+        ),
+    ]
+
+    @dataclass
+    class Computed(Message):
+        """A grid of outputs for the weights of run ``key``."""
+
+        key: tuple
+        grid: np.ndarray
+        bounds: tuple[float, float, float, float]
+
+    def compose_view(self) -> ComposeResult:
+        yield BoundaryMap(id="map")
+        yield Static("", id="map-axes")
+
+    def on_mount(self) -> None:
+        self.query_one(BoundaryMap).shade_mode = bool(os.environ.get("NO_COLOR"))
+        self._computed_for: tuple | None = None
+        super().on_mount()
+
+    @property
+    def map(self) -> BoundaryMap:
+        return self.query_one(BoundaryMap)
+
+    def update_view(self, record: RunRecord | None) -> None:
+        if record is None or record.weights is None:
+            self.map.clear()
+            self.query_one("#map-axes", Static).update("no trained network yet: ctrl+r trains")
+            return
+        columns, points = self.map.grid_size()
+        key = (record.run_id, record.epoch, columns, points)
+        if key == self._computed_for:
+            return
+        self._computed_for = key
+        bounds = extent(record.data.x)
+        self.map.set_samples(record.data.x, record.data.y)
+        self.compute(
+            key,
+            record.config.sizes,
+            record.config.activation,
+            record.weights.copy(),
+            bounds,
+            columns,
+            points,
+        )
+
+    @work(thread=True, exclusive=True, group="boundary")
+    def compute(self, key, sizes, activation, weights, bounds, columns, points) -> None:
+        """Off the UI thread: the outputs over the plane for a snapshot of the weights."""
+        net = Network.from_weights(sizes, activation, weights)
+        self.post_message(self.Computed(key, grid_outputs(net, bounds, columns, points), bounds))
+
+    def on_boundary_screen_computed(self, message: Computed) -> None:
+        self.map.set_grid(message.grid, message.bounds)
+        x1_min, x1_max, x2_min, x2_max = message.bounds
+        self.query_one("#map-axes", Static).update(
+            f"x1 from {x1_min:.3g} (left) to {x1_max:.3g} (right)   "
+            f"x2 from {x2_min:.3g} (bottom) to {x2_max:.3g} (top)   m: colour/shade"
+        )
+
+    def on_resize(self) -> None:
+        self.tick(force=True)
+
+    def action_toggle_mode(self) -> None:
+        self.map.shade_mode = not self.map.shade_mode

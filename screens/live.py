@@ -1,0 +1,66 @@
+"""LiveView: the base of the screens that look at the current run while it trains behind them.
+
+Each view redraws from the session about twice a second (only when the run has moved on), so
+its cost does not grow with the speed of training. Escape goes back to the main screen; f2-f5
+switch between views.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Static
+
+from tui.keybar import KeyBar
+from tui.session import RunRecord
+from tui.status import StatusLine, status_text
+
+REFRESH = 0.5
+"""Seconds between redraws of a view while its run changes."""
+
+
+class LiveView(Screen):
+    """A full-screen view of the session's current run, with the status line and keys."""
+
+    BINDINGS = [Binding("escape", "back", "Back", tooltip="Back to the main screen")]
+    HEADING = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._drawn: tuple | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.HEADING, classes="view-heading")
+        yield from self.compose_view()
+        yield StatusLine(status_text(None, self.app.initial.epochs))
+        yield KeyBar()
+
+    def compose_view(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.set_interval(REFRESH, self.tick)
+        self.tick()
+
+    @property
+    def record(self) -> RunRecord | None:
+        return self.app.session.current
+
+    def tick(self, force: bool = False) -> None:
+        """Redraw when the current run has moved on since the last drawing."""
+        record = self.record
+        key = None if record is None else (record.run_id, record.epoch, record.state)
+        if force or key != self._drawn:
+            self._drawn = key
+            self.show_status(record)
+            self.update_view(record)
+
+    def show_status(self, record: RunRecord | None) -> None:
+        self.query_one(StatusLine).show(record, self.app.initial.epochs)
+
+    def update_view(self, record: RunRecord | None) -> None:
+        """Draw the view for this run (or for no run yet)."""
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

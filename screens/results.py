@@ -1,0 +1,73 @@
+"""ResultScreen: the data coloured by ground truth beside the same points coloured by the
+network's prediction, as in the lab's "Ground truth" / "Predict result" figure.
+
+Class 0 is drawn as "o" and class 1 as "x" (and in two colours), so it reads without colour.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual_plotext import PlotextPlot
+
+from tui.session import RunRecord
+from tui.status import percent
+
+from .live import LiveView
+
+MARKERS = {0: ("o", "blue"), 1: ("x", "orange")}
+"""How each class is drawn: marker and colour."""
+MAX_POINTS = 2000
+"""Points drawn per plot; larger datasets are drawn from an even sample of them."""
+
+
+def scatter(plot: PlotextPlot, x: np.ndarray, classes: np.ndarray, title: str) -> None:
+    """Draw points x (n, 2) with one marker and colour per class."""
+    plt = plot.plt
+    plt.clear_data()
+    plt.clear_figure()
+    if len(x) > MAX_POINTS:
+        keep = np.linspace(0, len(x) - 1, MAX_POINTS).astype(int)
+        x, classes = x[keep], classes[keep]
+    for label, (marker, colour) in MARKERS.items():
+        points = x[classes == label]
+        if len(points):
+            plt.scatter(
+                points[:, 0].tolist(),
+                points[:, 1].tolist(),
+                marker=marker,
+                color=colour,
+                label=f"{label} ({marker})",
+            )
+    plt.title(title)
+    plt.xlabel("x1")
+    plt.ylabel("x2")
+    plot.refresh()
+
+
+class ResultScreen(LiveView):
+    """Ground truth | prediction, for the current run, redrawn as it learns."""
+
+    HEADING = "Results: ground truth beside prediction   o = class 0   x = class 1"
+
+    def compose_view(self) -> ComposeResult:
+        with Horizontal(id="results"):
+            yield PlotextPlot(id="truth")
+            yield PlotextPlot(id="prediction")
+
+    def update_view(self, record: RunRecord | None) -> None:
+        truth, prediction = self.query_one("#truth"), self.query_one("#prediction")
+        if record is None:
+            for plot, title in ((truth, "Ground truth"), (prediction, "Prediction")):
+                scatter(plot, np.zeros((0, 2)), np.zeros(0), f"{title}: no run yet (ctrl+r)")
+            return
+        x, labels = record.data.x, record.data.y.astype(int)
+        scatter(truth, x, labels, "Ground truth")
+        if record.predictions is None:
+            scatter(prediction, x[:0], labels[:0], "Prediction: not yet")
+        else:
+            predicted = (record.predictions >= 0.5).astype(int)
+            accuracy = float(np.mean(predicted == labels))
+            title = f"Prediction (accuracy {percent(accuracy)})"
+            scatter(prediction, x, predicted, title)

@@ -1,0 +1,172 @@
+"""RunsScreen: every run of the session in a table; marked runs' loss curves overlaid.
+
+The legend names what differs between the marked runs (e.g. "lr=0.1", "lr=1"), the way the lab's
+discussion figures compare settings. A run can be re-opened (its settings back in the form),
+removed, and the marked runs (or all) exported as CSV, JSON and Markdown.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable
+from textual_plotext import PlotextPlot
+
+from engine.report import existing_report_files, labels, write_report
+from tui.chart import LOSS_FLOOR, downsample
+from tui.session import RunRecord
+from tui.status import percent, short_loss
+
+from .live import LiveView
+from .prompt import PathPrompt
+
+COLUMNS = ("mark", "#", "settings", "state", "final loss", "acc", "to 100%", "diverged")
+
+
+class RunsScreen(LiveView):
+    """All runs of the session; space marks, enter re-opens, d removes, e exports."""
+
+    HEADING = "Runs: space marks runs to compare, enter re-opens one, d removes, e exports"
+    BINDINGS = [
+        Binding("space", "mark", "Mark", tooltip="Mark or unmark the run under the cursor"),
+        Binding("a", "mark_all", "Mark all", tooltip="Mark every run, or none if all are"),
+        Binding("enter", "reopen", "Re-open", tooltip="Put the run's settings in the form"),
+        Binding("d,delete", "remove", "Remove", tooltip="Remove the run from the session"),
+        Binding("e", "export", "Export", tooltip="Write CSV, JSON and Markdown of marked runs"),
+    ]
+
+    def compose_view(self) -> ComposeResult:
+        yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)
+        yield PlotextPlot(id="overlay")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for column in COLUMNS:
+            table.add_column(column, key=column)
+        table.focus()
+        super().on_mount()
+
+    @property
+    def session(self):
+        return self.app.session
+
+    def update_view(self, record: RunRecord | None) -> None:
+        self.fill_table()
+        self.plot_marked()
+
+    def fill_table(self) -> None:
+        """Rebuild the rows from the session, keeping the cursor on the same run."""
+        table = self.query_one(DataTable)
+        runs = self.session.runs
+        cursor = self.selected_id()
+        table.clear()
+        names = labels([r.config for r in runs]) if runs else []
+        for record, name in zip(runs, names):
+            loss = "-" if record.loss is None else short_loss(record.loss)
+            table.add_row(
+                "*" if record.run_id in self.session.marked else " ",
+                str(record.run_id),
+                name,
+                record.status(),
+                loss,
+                percent(record.accuracy),
+                "-" if record.epochs_to_100 is None else str(record.epochs_to_100),
+                "yes" if record.diverged_at is not None else "no",
+                key=str(record.run_id),
+            )
+        if cursor is not None and str(cursor) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(cursor)))
+
+    def selected_id(self) -> int | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return int(row_key.value)
+
+    def marked_runs(self) -> list[RunRecord]:
+        return [r for r in self.session.runs if r.run_id in self.session.marked]
+
+    def plot_marked(self) -> None:
+        """Overlay the marked runs' loss curves (log10), labelled by what differs."""
+        plot = self.query_one("#overlay", PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        marked = self.marked_runs()
+        self.series_labels = labels([r.config for r in marked]) if marked else []
+        points = max(plot.size.width - 10, 10)
+        for record, name in zip(marked, self.series_labels):
+            n = record.epoch
+            if not n:
+                continue
+            index = downsample(n, points)
+            values = np.frombuffer(record.losses, dtype=np.float64)[index]
+            values = np.log10(np.maximum(values, LOSS_FLOOR))
+            finite = np.isfinite(values)
+            plt.plot((index[finite] + 1).tolist(), values[finite].tolist(), label=name)
+        plt.title("marked runs: log10(loss) by epoch" if marked else "mark runs with space")
+        plt.xlabel("epoch")
+        plt.ylabel("log10(loss)")
+        plot.refresh()
+
+    def action_mark(self) -> None:
+        run_id = self.selected_id()
+        if run_id is None:
+            return
+        self.session.marked ^= {run_id}
+        self.tick(force=True)
+
+    def action_mark_all(self) -> None:
+        every = {r.run_id for r in self.session.runs}
+        self.session.marked = set() if self.session.marked >= every else every
+        self.tick(force=True)
+
+    def action_reopen(self) -> None:
+        record = self.session.get(self.selected_id() or -1)
+        if record is None:
+            return
+        self.app.main.form.load(record.config)
+        self.app.pop_screen()
+        self.app.notify(f"run {record.run_id}'s settings are in the form: ctrl+r trains them")
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_reopen()
+
+    def action_remove(self) -> None:
+        record = self.session.get(self.selected_id() or -1)
+        if record is None:
+            return
+        if record.active:
+            self.app.notify("Stop the run first (ctrl+g).", title="Cannot remove it")
+            return
+        self.session.remove(record.run_id)
+        self.tick(force=True)
+
+    def action_export(self) -> None:
+        runs = self.marked_runs() or list(self.session.runs)
+        if not runs:
+            self.app.notify("There are no runs to export yet.", title="Nothing to export")
+            return
+
+        def export(path: str | None) -> None:
+            if not path:
+                return
+            names = labels([r.config for r in runs])
+            summaries = [r.summary(name) for r, name in zip(runs, names)]
+            try:
+                write_report(path, summaries)
+            except OSError as error:
+                self.app.notify(f"{path}: {error.strerror or error}", severity="error")
+                return
+            self.app.notify(f"{len(runs)} runs written to {path}/", title="Exported")
+
+        what = "marked runs" if self.marked_runs() else "all runs"
+        prompt = PathPrompt(
+            f"Export {what} to directory:",
+            "runs-report",
+            directory=True,
+            clobbered=existing_report_files,
+        )
+        self.app.push_screen(prompt, export)

@@ -1,0 +1,154 @@
+"""The views of a run: results, decision boundary, runs compared, network weights."""
+
+import csv
+import json
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from engine.plane import cell_of
+from screens.boundary import BoundaryScreen
+from screens.main import MainScreen
+from screens.network import NetworkScreen
+from screens.prompt import PathPrompt
+from screens.results import ResultScreen
+from screens.runs import RunsScreen
+
+from .helpers import finished, make_app, screen_text, send_keys, type_into, until
+
+
+async def test_results_show_truth_beside_prediction_and_follow_training():
+    app = make_app(dataset="linear", epochs=3_000_000)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: app.session.current.epoch > 0)
+        await send_keys(pilot, "f2")
+        assert isinstance(app.screen, ResultScreen)
+        await until(pilot, lambda: app.screen._drawn is not None)
+        first = app.screen._drawn[1]
+        await until(pilot, lambda: app.screen._drawn[1] > first)  # redrawn as it learns
+        text = screen_text(app)
+        assert "Ground truth" in text and "Prediction (accuracy" in text
+        left = "".join(line[:40] for line in text.splitlines()[2:-5])
+        right = "".join(line[40:] for line in text.splitlines()[2:-5])
+        for half in (left, right):
+            assert half.count("o") > 10 and half.count("x") > 10  # both classes, by marker
+        await send_keys(pilot, "escape")
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        await send_keys(pilot, "ctrl+g")
+        await finished(pilot)
+
+
+def grid_value(boundary, point):
+    grid, bounds = boundary.map.grid, boundary.map.bounds
+    row, column = cell_of(np.array([point]), bounds, grid.shape[1], grid.shape[0])
+    return grid[row[0], column[0]]
+
+
+async def test_boundary_splits_the_linear_plane_along_its_diagonal(monkeypatch):
+    import screens.boundary as boundary_module
+
+    threads = []
+    real = boundary_module.grid_outputs
+
+    def spy(*args):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(*args)
+
+    monkeypatch.setattr(boundary_module, "grid_outputs", spy)
+    app = make_app(autostart=True, dataset="linear", epochs=4000)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await finished(pilot)
+        await pilot.press("f3")
+        screen = app.screen
+        assert isinstance(screen, BoundaryScreen)
+        await until(pilot, lambda: screen.map.grid is not None and screen.map.grid.shape[1] > 40)
+        below, above = grid_value(screen, (0.9, 0.1)), grid_value(screen, (0.1, 0.9))
+        assert below < 0.2 and above > 0.8  # label 0 where x1 > x2, label 1 on the other side
+        # and the cells drawn there differ
+        grid = screen.map.grid
+        r0, c0 = cell_of(
+            np.array([[0.9, 0.1]]), screen.map.bounds, grid.shape[1], grid.shape[0] // 2
+        )
+        r1, c1 = cell_of(
+            np.array([[0.1, 0.9]]), screen.map.bounds, grid.shape[1], grid.shape[0] // 2
+        )
+        cell = lambda r, c: screen.map.render_line(int(r)).crop(int(c), int(c) + 1)  # noqa: E731
+        assert list(cell(r0[0], c0[0]))[0].style != list(cell(r1[0], c1[0]))[0].style
+        assert threads and not any(threads)  # computed off the UI thread
+
+
+async def test_boundary_spans_data_outside_the_unit_square():
+    app = make_app(autostart=True, dataset="gauss", samples=200, epochs=500)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await finished(pilot)
+        await pilot.press("f3")
+        screen = app.screen
+        await until(pilot, lambda: screen.map.grid is not None and screen.map.grid.shape[1] > 40)
+        x = app.session.current.data.x
+        x1_min, x1_max, x2_min, x2_max = screen.map.bounds
+        assert x1_min < x[:, 0].min() and x1_max > x[:, 0].max()
+        assert x2_min < x[:, 1].min() and x2_max > x[:, 1].max()
+        assert grid_value(screen, (2.0, 2.0)) > 0.5 > grid_value(screen, (-2.0, -2.0))
+        await pilot.press("m")
+        assert screen.map.shade_mode  # characters instead of colours
+        text = screen_text(app)
+        assert "▒" in text and "o" in text and "x" in text
+
+
+async def test_runs_compared_reopened_removed_and_exported():
+    app = make_app(dataset="xor", epochs=300)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for lr in ("0.5", "2"):
+            await type_into(pilot, "lr", lr)
+            await pilot.press("ctrl+r")
+            await finished(pilot)
+        await type_into(pilot, "epochs", "200")
+        await pilot.press("ctrl+r")
+        await finished(pilot)
+        await pilot.press("f4")
+        screen = app.screen
+        assert isinstance(screen, RunsScreen)
+        await pilot.press("space", "down", "space")
+        assert screen.series_labels == ["lr=0.5", "lr=2"]  # what differs between the marked
+        assert "lr=0.5" in screen_text(app) and "lr=2" in screen_text(app)  # in the legend
+        await pilot.press("down", "space")
+        assert screen.series_labels == ["lr=0.5 epochs=300", "lr=2 epochs=300", "lr=2 epochs=200"]
+
+        await pilot.press("e")
+        await pilot.press("ctrl+a", "ctrl+k", *"report", "enter")
+        histories = list(csv.reader(Path("report/loss_history.csv").read_text().splitlines()))
+        assert len(histories[0]) == 3 and len(histories) == 1 + 300  # header, then epochs
+        assert histories[-1][2] == ""  # the 200-epoch run stops early
+        summary = json.loads(Path("report/summary.json").read_text())
+        assert [run["config"]["lr"] for run in summary] == [0.5, 2.0, 2.0]
+        assert summary[0]["epochs_run"] == 300 and summary[2]["epochs_run"] == 200
+        markdown = Path("report/summary.md").read_text().splitlines()
+        assert len(markdown) == 2 + 3 and "lr=0.5" in markdown[2]
+        await pilot.press("e")
+        await pilot.press("ctrl+a", "ctrl+k", *"report", "enter")
+        assert isinstance(app.screen, PathPrompt)  # asks before overwriting
+        await pilot.press("escape")
+
+        await pilot.press("up", "up", "d")  # remove run 1
+        assert [r.run_id for r in app.session.runs] == [2, 3]
+        await pilot.press("enter")  # re-open run 2: its settings back in the form
+        assert isinstance(app.screen, MainScreen)
+        assert app.main.form.widget("lr").value == "2.0"
+
+
+async def test_network_view_shows_weights_and_flags_dead_units():
+    app = make_app(autostart=True, dataset="linear", activation="relu", lr=5, epochs=300)
+    async with app.run_test(size=(80, 40)) as pilot:
+        await finished(pilot)
+        record = app.session.current
+        assert any(layer.any() for layer in record.dead)  # this run kills some units
+        await pilot.press("f5")
+        assert isinstance(app.screen, NetworkScreen)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Layer 1: 2 -> 4 (relu)" in text and "Layer 3: 4 -> 1 (sigmoid output)" in text
+        assert "DEAD" in text and "dead unit" in text
+        first_weight = record.weights[0]
+        assert f"{first_weight:+.3f}" in text

@@ -1,0 +1,62 @@
+"""StatusLine: the current run's state, epoch, loss, accuracy and speed, on every screen."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from .session import DIVERGED, FAILED, PAUSED, RunRecord
+
+
+def percent(accuracy: float) -> str:
+    """0.952 -> "95.2%", 1.0 -> "100%"."""
+    return f"{100 * accuracy:.1f}".rstrip("0").rstrip(".") + "%"
+
+
+def short_loss(loss: float) -> str:
+    return f"{loss:.6f}" if loss >= 1e-4 or loss == 0 else f"{loss:.3e}"
+
+
+def status_text(record: RunRecord | None, epochs: int) -> str:
+    """The status: state, epoch N/M, loss, accuracy, epochs per second; hints on a second line."""
+    if record is None:
+        return f"ready  epoch 0/{epochs}  loss -  acc -  0 epochs/s"
+    loss = "-" if record.loss is None else short_loss(record.loss)
+    rate = f"{record.rate:,.0f} epochs/s" if record.state != PAUSED else "0 epochs/s"
+    text = (
+        f"{record.status()}  epoch {record.epoch}/{record.config.epochs}  loss {loss}  "
+        f"acc {percent(record.accuracy)}  {rate}"
+    )
+    if record.saturated and record.state != DIVERGED:
+        text += "\nsaturated: every output is stuck at 0 or 1 - the learning rate may be too high"
+    elif record.state == DIVERGED:
+        text += "\nthe loss or a weight stopped being finite - try a smaller learning rate"
+    return text
+
+
+def _wrapped_lines(text: str, width: int) -> int:
+    return sum(max(1, -(-len(line) // width)) for line in text.split("\n"))
+
+
+class StatusLine(Static):
+    """One or two lines about the run on screen."""
+
+    DEFAULT_CSS = """
+    StatusLine {
+        height: auto;
+        max-height: 2;
+        padding: 0 1;
+        background: $panel;
+    }
+    StatusLine.-attention { color: $text-warning; }
+    StatusLine.-error { color: $text-error; }
+    """
+
+    def show(self, record: RunRecord | None, epochs: int) -> None:
+        text = status_text(record, epochs)
+        # a new layout only when the height changes: relayout is the costliest redraw
+        width = max(self.content_region.width, 1)
+        old = _wrapped_lines(str(self.content), width)
+        self.update(text, layout=_wrapped_lines(text, width) != old)
+        attention = bool(record and (record.saturated or record.state == DIVERGED))
+        self.set_class(attention, "-attention")
+        self.set_class(bool(record and record.state == FAILED), "-error")

@@ -3,6 +3,7 @@
 p, y, d are float64 arrays of shape (1, m): prediction, label (0 or 1) and d = p - y.
 
     value(p, y, d, tmp) -> float     the mean loss over the m samples
+    values(p, y, d, tmp) -> (K,)     the same for K networks at once (arrays of shape (K, 1, m))
     delta(p, d, out, tmp, scale)     out = scale * (p - y) p (1 - p) for mse, scale * (p - y)
                                      for bce: the output layer's error; scale = factor / m
                                      gives dL/dz, the exact gradient of the mean
@@ -29,6 +30,7 @@ class Loss:
 
     name: str
     value: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], float]
+    values: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
     delta: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray], None]
     factor: float
     """The loss's constant: dL/dz = factor / m * delta(scale=1)."""
@@ -39,6 +41,10 @@ def _mse_value(p, y, d, tmp):
     return float(np.vdot(d, d)) / d.size
 
 
+def _mse_values(p, y, d, tmp):
+    return np.einsum("kij,kij->k", d, d) / (d.shape[1] * d.shape[2])
+
+
 def _mse_delta(p, d, out, tmp, scale):
     # dL/dz = (2 / m (p - y)) (1 - p) p, in torch's order (MSELoss, then the sigmoid's backward)
     np.subtract(ONE, p, tmp)
@@ -47,13 +53,22 @@ def _mse_delta(p, d, out, tmp, scale):
     np.multiply(out, p, out)
 
 
-def _bce_value(p, y, d, tmp):
-    # -mean(y log p + (1 - y) log(1 - p)); y is 0 or 1, so each term is log of p or of 1 - p
+def _bce_logs(p, y, tmp):
+    # y is 0 or 1, so each sample's term is the log of p or of 1 - p, clamped as torch does
     np.subtract(1.0, p, out=tmp)
     np.copyto(tmp, p, where=y > 0.5)
     np.log(tmp, out=tmp)
     np.maximum(tmp, LOG_FLOOR, out=tmp)
-    return -float(tmp.sum()) / tmp.size
+    return tmp
+
+
+def _bce_value(p, y, d, tmp):
+    # -mean(y log p + (1 - y) log(1 - p))
+    return -float(_bce_logs(p, y, tmp).sum()) / tmp.size
+
+
+def _bce_values(p, y, d, tmp):
+    return -_bce_logs(p, y, tmp).sum(axis=(1, 2)) / (tmp.shape[1] * tmp.shape[2])
 
 
 def _bce_delta(p, d, out, tmp, scale):
@@ -71,8 +86,8 @@ def _bce_delta(p, d, out, tmp, scale):
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in (
-        Loss("mse", _mse_value, _mse_delta, factor=2.0),
-        Loss("bce", _bce_value, _bce_delta, factor=1.0),
+        Loss("mse", _mse_value, _mse_values, _mse_delta, factor=2.0),
+        Loss("bce", _bce_value, _bce_values, _bce_delta, factor=1.0),
     )
 }
 """Losses by name."""

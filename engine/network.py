@@ -12,7 +12,10 @@ contiguous calls. Each choice is explained where it is made:
   activation updates in place;
 * every intermediate array is preallocated in a :class:`Workspace` and written with ``out``;
 * the loss's constant (and, for plain gradient descent, the learning rate) is folded into the
-  output layer's error once, and so reaches every gradient without a call of its own.
+  output layer's error once, and so reaches every gradient without a call of its own;
+* several networks of one shape can be trained as one computation: with ``models=K`` every array
+  gains a leading model axis and the products become batched (``np.matmul``), so K runs cost
+  about as many NumPy calls as one (see engine.batch).
 
 NumPy calls pass ``out`` positionally (``np.dot(a, b, out)``) and scalars as 0-d arrays: for
 arrays this small, keyword parsing and float conversion are a large share of a call's cost.
@@ -34,10 +37,10 @@ def block_shapes(sizes: tuple[int, ...]) -> list[tuple[int, int]]:
 
 
 def split_blocks(flat: np.ndarray, sizes: tuple[int, ...]) -> list[np.ndarray]:
-    """Views of a flat parameter-sized vector as the per-layer (fan_in + 1, fan_out) blocks."""
+    """Views of a parameter vector (..., P) as the per-layer (..., fan_in + 1, fan_out) blocks."""
     blocks, start = [], 0
     for rows, cols in block_shapes(sizes):
-        blocks.append(flat[start : start + rows * cols].reshape(rows, cols))
+        blocks.append(flat[..., start : start + rows * cols].reshape(*flat.shape[:-1], rows, cols))
         start += rows * cols
     return blocks
 
@@ -55,15 +58,20 @@ class Network:
     ``theta`` is the flat parameter vector; ``Wb[i]`` is layer i's (fan_in + 1, fan_out) view of
     it, with ``W[i] = Wb[i][:-1]`` of shape (fan_in, fan_out) and ``b[i] = Wb[i][-1]`` of shape
     (fan_out,). Assign into ``theta`` (``theta[:] = ...``); never rebind it, or the views go stale.
+    With ``models=K`` all of these gain a leading axis of K networks.
     """
 
-    def __init__(self, sizes: tuple[int, ...], activation: str):
+    def __init__(self, sizes: tuple[int, ...], activation: str, models: int | None = None):
         self.sizes = tuple(sizes)
         self.activation = ACTIVATIONS[activation]
-        self.theta = np.zeros(sum(r * c for r, c in block_shapes(self.sizes)))
+        self.models = models
+        lead = () if models is None else (models,)
+        self.theta = np.zeros((*lead, sum(r * c for r, c in block_shapes(self.sizes))))
         self.Wb = split_blocks(self.theta, self.sizes)
-        self.W = [wb[:-1] for wb in self.Wb]
-        self.b = [wb[-1] for wb in self.Wb]
+        self.W = [wb[..., :-1, :] for wb in self.Wb]
+        self.b = [wb[..., -1, :] for wb in self.Wb]
+        # np.dot is the cheaper call for one network; stacks of networks need np.matmul
+        self.matmul = np.dot if models is None else np.matmul
 
     @property
     def depth(self) -> int:
@@ -77,22 +85,31 @@ class Network:
         activation (and for the sigmoid output); He uniform, U(±sqrt(6 / fan_in)), for layers
         feeding relu or leaky_relu.
         """
-        for i, w in enumerate(self.W):
+        self._draw(rng, self.W, self.b)
+
+    def initialise_each(self, rngs: list[np.random.Generator]) -> None:
+        """For K networks: network k draws its weights from ``rngs[k]``, exactly as
+        :meth:`initialise` would for one network."""
+        for k, rng in enumerate(rngs):
+            self._draw(rng, [w[k] for w in self.W], [b[k] for b in self.b])
+
+    def _draw(self, rng: np.random.Generator, weights: list, biases: list) -> None:
+        for i, (w, b) in enumerate(zip(weights, biases)):
             fan_in, fan_out = w.shape
             he = self.activation.init == "he" and i < self.depth - 1
             limit = math.sqrt(6.0 / fan_in) if he else math.sqrt(6.0 / (fan_in + fan_out))
             w[:] = rng.uniform(-limit, limit, size=w.shape)
-            self.b[i][:] = 0.0
+            b[:] = 0.0
 
     def forward(self, ws: Workspace, x: np.ndarray, p: np.ndarray) -> None:
         """p (1, m) = outputs for the columns x (3, m) = [x1; x2; 1]; ws caches each a_i^T."""
-        act = self.activation.forward
+        act, matmul = self.activation.forward, self.matmul
         a_in = x
         for wb_T, a_ext, a in ws.hidden:
-            np.dot(wb_T, a_in, a)
+            matmul(wb_T, a_in, a)
             act(a, a)
             a_in = a_ext
-        np.dot(ws.out_T, a_in, p)
+        matmul(ws.out_T, a_in, p)
         sigmoid_forward(p, p)
 
     def backward(self, ws: Workspace, x: np.ndarray, p: np.ndarray, d: np.ndarray) -> np.ndarray:
@@ -101,15 +118,15 @@ class Network:
         x (3, m) are the inputs as columns, p (1, m) the outputs, d = p - y. The result is
         ``ws.grad``, a flat vector laid out like ``theta``; it is overwritten, never added to.
         """
-        back = self.activation.backward
+        back, matmul = self.activation.backward, self.matmul
         ws.loss.delta(p, d, ws.delta[-1], ws.tmp[-1], ws.error_scale)
         # from the output down: dL/dWb_i = [a_{i-1}^T; 1] delta_i^T,
         # delta_{i-1} = (W_i delta_i) * f'(z_{i-1})
         for grad, delta, delta_T, w, a_ext, a, da, delta_below, tmp in ws.backward:
-            np.dot(a_ext, delta_T, grad)
-            np.dot(w, delta, da)
+            matmul(a_ext, delta_T, grad)
+            matmul(w, delta, da)
             back(a, da, delta_below, tmp)
-        np.dot(x, ws.delta_T[0], ws.grad_blocks[0])
+        matmul(x, ws.delta_T[0], ws.grad_blocks[0])
         return ws.grad
 
     def predict(self, x: np.ndarray) -> np.ndarray:
@@ -140,22 +157,25 @@ class Workspace:
     Backward returns the gradient of ``loss`` times ``grad_scale``.
     """
 
-    def __init__(self, net: Network, m: int, loss: Loss, grad_scale: float = 1.0):
+    def __init__(self, net: Network, m: int, loss: Loss, grad_scale=1.0):
         self.loss = loss
-        self.grad_scale = grad_scale
-        self.error_scale = np.array(grad_scale * loss.factor / m)
+        lead = () if net.models is None else (net.models,)
+        # the loss's constant and grad_scale (one per network when several) in one factor
+        scale = np.asarray(grad_scale, dtype=np.float64) * (loss.factor / m)
+        self.error_scale = scale.reshape(-1, 1, 1) if scale.size > 1 else scale.reshape(())
         hidden = net.sizes[1:-1]
-        self.a_ext = [np.ones((units + 1, m)) for units in hidden]
-        self.a = [a[:-1] for a in self.a_ext]
-        self.da = [np.empty((units, m)) for units in hidden]
-        self.delta = [np.empty((units, m)) for units in net.sizes[1:]]
-        self.delta_T = [delta.T for delta in self.delta]
-        self.tmp = [np.empty((units, m)) for units in net.sizes[1:]]
+        self.a_ext = [np.ones((*lead, units + 1, m)) for units in hidden]
+        self.a = [a[..., :-1, :] for a in self.a_ext]
+        self.da = [np.empty((*lead, units, m)) for units in hidden]
+        self.delta = [np.empty((*lead, units, m)) for units in net.sizes[1:]]
+        self.delta_T = [np.swapaxes(delta, -1, -2) for delta in self.delta]
+        self.tmp = [np.empty((*lead, units, m)) for units in net.sizes[1:]]
         self.grad = np.empty_like(net.theta)
         self.grad_blocks = split_blocks(self.grad, net.sizes)
         # the per-layer arguments of forward and backward, bundled once so the loops only unpack
-        self.hidden = list(zip([wb.T for wb in net.Wb], self.a_ext, self.a))
-        self.out_T = net.Wb[-1].T
+        wb_T = [np.swapaxes(wb, -1, -2) for wb in net.Wb]
+        self.hidden = list(zip(wb_T, self.a_ext, self.a))
+        self.out_T = wb_T[-1]
         self.backward = [
             (
                 self.grad_blocks[i],

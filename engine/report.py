@@ -72,9 +72,12 @@ def differing(configs: Sequence[Config]) -> list[str]:
     return [n for n in names if len({_show(getattr(c, n)) for c in configs}) > 1]
 
 
-def labels(configs: Sequence[Config]) -> list[str]:
-    """A unique label per config naming the settings that differ, e.g. "lr=0.1 hidden=8,8"."""
-    names = differing(configs)
+def labels(configs: Sequence[Config], order: Sequence[str] = ()) -> list[str]:
+    """A unique label per config naming the settings that differ, e.g. "lr=0.1 hidden=8,8"
+    (settings named in ``order`` first, in that order)."""
+    names = sorted(
+        differing(configs), key=lambda n: list(order).index(n) if n in order else len(order)
+    )
     raw = [" ".join(f"{n}={_show(getattr(c, n))}" for n in names) for c in configs]
     raw = [text or f"run {i}" for i, text in enumerate(raw, start=1)]
     seen: dict[str, int] = {}

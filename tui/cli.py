@@ -135,7 +135,8 @@ def app_parser() -> Parser:
     parser = Parser(
         prog="backprop-tui",
         description="Watch a small neural network learn by back-propagation, in the terminal. "
-        "Subcommands: 'backprop-tui train --help' trains headless.",
+        "Subcommands: 'backprop-tui train --help' trains headless; 'backprop-tui sweep --help' "
+        "runs the lab's experiments.",
     )
     add_training_flags(parser)
     parser.add_argument("--autostart", action="store_true", help="start training at once")
@@ -151,11 +152,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .headless import train_main
 
             return train_main(argv[1:])
+        if command == "sweep":
+            from .sweep_cmd import sweep_main
+
+            return sweep_main(argv[1:])
         return app_main(argv)
     except SystemExit as done:  # argparse: --help, or a usage error already printed
         return done.code if isinstance(done.code, int) else USAGE_ERROR
     except UsageError as error:
-        prog = "backprop-tui train" if command == "train" else "backprop-tui"
+        prog = f"backprop-tui {command}" if command in ("train", "sweep") else "backprop-tui"
         print(f"{prog}: {error}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:

@@ -157,17 +157,16 @@ class Progress:
         self.start = self.last = time.perf_counter()
         self.shown = False
 
-    def update(self, epoch: int, loss: float) -> None:
+    def update(self, done: int, loss: float | None = None, unit: str = "epochs") -> None:
         now = time.perf_counter()
-        if now - self.last < 0.1 and epoch < self.total:
+        if now - self.last < 0.1 and done < self.total:
             return
         self.last = now
-        filled = self.WIDTH * epoch // self.total
-        rate = epoch / max(now - self.start, 1e-9)
+        filled = self.WIDTH * done // self.total
+        rate = done / max(now - self.start, 1e-9)
         bar = "#" * filled + "." * (self.WIDTH - filled)
-        self.stream.write(
-            f"\r[{bar}] epoch {epoch}/{self.total}  loss {loss:.6f}  {rate:,.0f} epochs/s"
-        )
+        loss_text = f"  loss {loss:.6f}" if loss is not None else ""
+        self.stream.write(f"\r[{bar}] {done}/{self.total} {unit}{loss_text}  {rate:,.0f} {unit}/s")
         self.stream.flush()
         self.shown = True
 

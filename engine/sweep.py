@@ -1,0 +1,371 @@
+"""Sweeps: a base config and settings to vary, trained as the full grid of their values.
+
+    sweep = Sweep.parse(base, ["lr=0.01,0.1,1", "dataset=linear,xor"])
+    results = run_sweeps([sweep], jobs=2)           # one SweepResult per sweep
+
+Each run keeps the seed of its config, so a sweep is reproducible. Runs that can share one
+computation (see engine.batch) are trained together; the groups are spread over ``jobs``
+processes. Identical configs (two sections of a preset may share one) are trained once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+import multiprocessing
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .batch import BatchRun, batch_key
+from .config import Config, ConfigError, to_toml, tomllib
+from .report import RunSummary, labels
+from .training import make_dataset
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A base config and, per setting to vary, the values it takes; runs are the full grid."""
+
+    base: Config
+    vary: tuple[tuple[str, tuple], ...]
+    """(setting, values) pairs, in the order the grid nests them."""
+    name: str = "sweep"
+
+    @classmethod
+    def parse(cls, base: Config, specs: Sequence[str], name: str = "sweep") -> Sweep:
+        """From ``KEY=V1,V2,...`` texts. For ``hidden`` a value is a size for every hidden layer
+        of the base (``hidden=2,4`` on 4,4 gives 2,2 and 4,4) or layer sizes joined by ``x``
+        (``hidden=8x4,16``). Raises ConfigError naming the setting."""
+        vary = []
+        for spec in specs:
+            key, sep, text = spec.partition("=")
+            key = key.strip().replace("-", "_")
+            if not sep or not text.strip():
+                raise ConfigError(key or spec, f"expected KEY=VALUE,VALUE..., got {spec!r}")
+            values = tuple(v.strip() for v in text.split(",") if v.strip())
+            vary.append((key, values))
+        return cls.of(base, vary, name)
+
+    @classmethod
+    def of(cls, base: Config, vary: Sequence[tuple[str, Sequence]], name: str = "sweep") -> Sweep:
+        """Validated: every value of every setting must make a valid config."""
+        checked, seen = [], set()
+        for key, values in vary:
+            if key in seen:
+                raise ConfigError(key, "given twice")
+            seen.add(key)
+            if not values:
+                raise ConfigError(key, "needs at least one value")
+            parsed = tuple(_sweep_value(base, key, value) for value in values)
+            checked.append((key, parsed))
+        sweep = cls(base=base, vary=tuple(checked), name=name)
+        sweep.configs()  # every combination must be a valid config
+        return sweep
+
+    def configs(self) -> list[Config]:
+        """The runs: every combination of the varied values, the last setting varying fastest."""
+        keys = [key for key, _ in self.vary]
+        grids = itertools.product(*(values for _, values in self.vary))
+        return [dataclasses.replace(self.base, **dict(zip(keys, combo))) for combo in grids]
+
+    def to_toml(self) -> str:
+        lines = [f"name = {_toml_value(self.name)}", "", "[base]", to_toml(self.base), "[vary]"]
+        for key, values in self.vary:
+            lines.append(f"{key} = [{', '.join(_toml_value(v) for v in values)}]")
+        return "\n".join(lines) + "\n"
+
+
+def _sweep_value(base: Config, key: str, value):
+    if key == "hidden":
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = (value,) * len(base.hidden)
+        elif isinstance(value, str):
+            parts = value.lower().split("x")
+            value = parts[0] if len(parts) == 1 else ",".join(parts)
+            if len(parts) == 1 and parts[0].strip().isdigit():
+                value = (int(parts[0]),) * len(base.hidden)
+    config = Config.from_values({key: value}, base)
+    return getattr(config, key)
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, tuple):
+        return "[" + ", ".join(map(str, value)) + "]"
+    if value is None:
+        return '""'
+    return repr(value)
+
+
+def save_sweep(sweep: Sweep, path: str | Path) -> None:
+    Path(path).write_text(sweep.to_toml(), encoding="utf-8")
+
+
+def load_sweep(path: str | Path) -> Sweep:
+    """Read a sweep written by :func:`save_sweep` ([base] settings, [vary] lists, a name)."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(str(path), "no such file") from None
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(str(path), f"not a valid sweep file ({error})") from None
+    unknown = set(data) - {"name", "base", "vary"}
+    if unknown:
+        raise ConfigError(
+            str(path), f"unknown key {sorted(unknown)[0]!r} (known: name, base, vary)"
+        )
+    try:
+        base = Config.from_values(data.get("base", {}))
+        vary = [(k, v if isinstance(v, list) else [v]) for k, v in data.get("vary", {}).items()]
+        return Sweep.of(base, vary, str(data.get("name", path.stem)))
+    except ConfigError as error:
+        raise ConfigError(f"{path}: {error.field}", error.reason) from None
+
+
+# --- presets: the lab's discussion and extra sections, on both datasets ------------------------
+
+PRESET_BASE = Config(epochs=5000)
+"""The presets' base: the default network (sigmoid 4,4, mse, gd, lr 2), 5000 epochs."""
+
+_SECTIONS = {
+    "learning-rates": [("lr", (0.1, 0.5, 2.0, 8.0))],
+    "hidden-units": [("hidden", (1, 2, 4, 8, 16))],
+    "no-activation": [("activation", ("sigmoid", "none"))],
+    "optimizers": [("optimizer", ("gd", "sgd", "minibatch", "momentum", "adam"))],
+    "activations": [("activation", ("sigmoid", "tanh", "relu", "leaky_relu"))],
+}
+_SECTION_BASES = {
+    "optimizers": Config(epochs=500, lr=0.5),
+    "activations": Config(epochs=2000, lr=0.5),
+}
+
+
+def preset(name: str) -> list[Sweep]:
+    """A preset by name: one of the lab's sections, or "lab" for all of them."""
+    if name == "lab":
+        return [sweep for section in _SECTIONS for sweep in preset(section)]
+    if name not in _SECTIONS:
+        raise ConfigError("preset", f"unknown preset {name!r} (choose from {', '.join(PRESETS)})")
+    base = _SECTION_BASES.get(name, PRESET_BASE)
+    return [Sweep.of(base, [*_SECTIONS[name], ("dataset", ("linear", "xor"))], name)]
+
+
+PRESETS = ["lab", *_SECTIONS]
+"""Preset names: "lab" runs every section."""
+
+
+# --- running ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepRun:
+    """One run of a sweep: its config, how it went, and its time."""
+
+    config: Config
+    loss_history: list[float] = field(default_factory=list)
+    accuracy: float = 0.0
+    epochs_to_100: int | None = None
+    diverged_at: int | None = None
+    saturated: bool = False
+    seconds: float = 0.0
+    """Time of its batch divided among the runs trained in it."""
+    done: bool = False
+
+    def summary(self, label: str) -> RunSummary:
+        return RunSummary(
+            label=label,
+            config=self.config,
+            loss_history=self.loss_history,
+            accuracy=self.accuracy,
+            epochs_to_100=self.epochs_to_100,
+            diverged_at=self.diverged_at,
+            state="diverged" if self.diverged_at else ("done" if self.done else "stopped"),
+            seconds=self.seconds,
+        )
+
+
+@dataclass
+class SweepResult:
+    """A sweep's runs, in the order of :meth:`Sweep.configs`, with labels of what differs."""
+
+    sweep: Sweep
+    runs: list[SweepRun]
+
+    def labels(self) -> list[str]:
+        return labels([run.config for run in self.runs], [key for key, _ in self.sweep.vary])
+
+    def summaries(self) -> list[RunSummary]:
+        return [run.summary(label) for run, label in zip(self.runs, self.labels())]
+
+
+Progress = Callable[[dict[Config, SweepRun]], None]
+
+
+def _train_group(configs: list[Config], progress_queue=None, stop=None, tag: int = 0):
+    """Train a group of compatible configs together, in a worker process or inline.
+
+    ``progress_queue.put((tag, epoch, histories))`` reports partial loss histories; ``stop``
+    (anything with ``is_set()``) ends the group early.
+    """
+
+    def report(batch: BatchRun) -> None:
+        if progress_queue is not None:
+            histories = [batch.losses(k).tolist() for k in range(len(configs))]
+            progress_queue.put((tag, batch.epoch, histories))
+
+    batch = BatchRun(configs)
+    results = batch.run(progress=report, cancelled=stop.is_set if stop is not None else None)
+    per_run = batch.seconds / len(configs)
+    return [
+        (r.loss_history, r.accuracy, to100, r.diverged_at, r.saturated, per_run, not r.cancelled)
+        for r, to100 in zip(results, batch.epochs_to_100())
+    ]
+
+
+def plan(configs: Sequence[Config], jobs: int) -> list[list[Config]]:
+    """Unique configs grouped by what they can share, large groups split so jobs stay busy."""
+    unique = list(dict.fromkeys(configs))
+    groups: dict[tuple, list[Config]] = {}
+    for config in unique:
+        n = make_dataset(config).n
+        groups.setdefault(batch_key(config, n), []).append(config)
+    tasks = list(groups.values())
+    while len(tasks) < jobs:
+        largest = max(tasks, key=len)
+        if len(largest) < 2:
+            break
+        tasks.remove(largest)
+        half = len(largest) // 2
+        tasks += [largest[:half], largest[half:]]
+    # the costliest first, so no process is left with a long task at the end
+    return sorted(tasks, key=lambda t: -_cost(t))
+
+
+def _cost(group: list[Config]) -> float:
+    config = group[0]
+    n = make_dataset(config).n
+    steps = math.ceil(n / max(1, min(n, _batch(config, n))))
+    return config.epochs * steps * (1 + 0.02 * len(group))
+
+
+def _batch(config: Config, n: int) -> int:
+    return batch_key(config, n)[4]
+
+
+class _Flag:
+    """``is_set()`` over a plain callable, for groups trained in this process."""
+
+    def __init__(self, stopped: Callable[[], bool]):
+        self.is_set = stopped
+
+
+class _Board:
+    """The runs of a sweep while it trains: results land here as groups report and finish."""
+
+    def __init__(self, configs: Sequence[Config], jobs: int):
+        self.runs = {config: SweepRun(config) for config in dict.fromkeys(configs)}
+        self.tasks = plan(list(self.runs), jobs)
+
+    def partial(self, tag: int, epoch: int, histories) -> dict[Config, SweepRun]:
+        for config, history in zip(self.tasks[tag], histories):
+            self.runs[config].loss_history = history
+        return self.runs
+
+    def finished(self, tag: int, outcome) -> None:
+        for config, values in zip(self.tasks[tag], outcome):
+            run = self.runs[config]
+            (
+                run.loss_history,
+                run.accuracy,
+                run.epochs_to_100,
+                run.diverged_at,
+                run.saturated,
+                run.seconds,
+                run.done,
+            ) = values
+
+
+def run_sweeps(
+    sweeps: Sequence[Sweep],
+    jobs: int = 1,
+    progress: Progress | None = None,
+    stopped: Callable[[], bool] | None = None,
+    follow: bool = False,
+) -> list[SweepResult]:
+    """Train every run of every sweep.
+
+    ``progress(runs)`` is called as runs finish (about every 0.25 s); with ``follow`` it also
+    sees the partial loss histories of runs still training. ``stopped()`` returning True ends
+    every run early; finished epochs keep their results. Raises DataError for unusable data.
+    """
+    board = _Board([c for sweep in sweeps for c in sweep.configs()], jobs)
+    if jobs <= 1 or len(board.tasks) == 1:
+        _inline(board, progress, stopped, follow)
+    else:
+        _in_processes(board, jobs, progress, stopped, follow)
+    return [SweepResult(sweep, [board.runs[c] for c in sweep.configs()]) for sweep in sweeps]
+
+
+def _inline(board: _Board, progress, stopped, follow) -> None:
+    flag = _Flag(stopped) if stopped is not None else None
+    for tag, group in enumerate(board.tasks):
+        if flag is not None and flag.is_set():
+            break
+        queue = _InlineQueue(board, progress) if follow and progress else None
+        board.finished(tag, _train_group(group, queue, flag, tag))
+        if progress is not None:
+            progress(board.runs)
+
+
+def _in_processes(board: _Board, jobs, progress, stopped, follow) -> None:
+    """The groups spread over ``jobs`` processes (spawned: safe beside the app's threads)."""
+    context = multiprocessing.get_context("spawn")
+    manager = context.Manager() if (follow and progress) or stopped else None
+    try:
+        queue = manager.Queue() if manager and follow and progress else None
+        stop = manager.Event() if manager and stopped else None
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            futures = {
+                pool.submit(_train_group, group, queue, stop, tag): tag
+                for tag, group in enumerate(board.tasks)
+            }
+            pending = set(futures)
+            while pending:
+                if stop is not None and stopped():
+                    stop.set()
+                done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+                _drain(queue, board)
+                for future in done:
+                    board.finished(futures[future], future.result())
+                if progress is not None:
+                    progress(board.runs)
+    finally:
+        if manager is not None:
+            manager.shutdown()
+
+
+class _InlineQueue:
+    """Progress from a group trained in this process, passed straight on."""
+
+    def __init__(self, board: _Board, progress: Progress):
+        self.board, self.progress = board, progress
+
+    def put(self, item) -> None:
+        self.progress(self.board.partial(*item))
+
+
+def _drain(queue, board: _Board) -> None:
+    if queue is None:
+        return
+    while True:
+        try:
+            item = queue.get_nowait()
+        except Exception:  # queue.Empty, raised through a manager's proxy
+            return
+        board.partial(*item)

@@ -1,0 +1,115 @@
+"""Sweeps: the grid, batched training equal to runs made one by one, files, presets."""
+
+import numpy as np
+import pytest
+
+from engine import Config, ConfigError, Run
+from engine.batch import BatchRun
+from engine.sweep import PRESETS, Sweep, load_sweep, plan, preset, run_sweeps, save_sweep
+
+BASE = Config(epochs=400)
+
+
+def one_by_one(config):
+    run = Run(config)
+    results = list(run)
+    perfect = next((r.epoch for r in results if r.accuracy == 1.0), None)
+    return [r.loss for r in results], run.result(), perfect
+
+
+@pytest.mark.parametrize(
+    "vary",
+    [
+        {"lr": (0.1, 0.5, 2.0, 8.0), "seed": (1, 2, 3)},
+        {"lr": (0.3, 3.0), "activation": ("relu",), "loss": ("bce",), "optimizer": ("adam",)},
+        {"lr": (0.05, 0.5), "optimizer": ("momentum",), "batch_size": (8,), "dataset": ("linear",)},
+        {
+            "lr": (0.2, 1.0),
+            "optimizer": ("minibatch",),
+            "batch_size": (16,),
+            "dataset": ("linear",),
+        },
+        {"lr": (0.5, 1e200), "activation": ("none",), "seed": (1, 2)},  # one of them diverges
+        {"lr": (1000.0, 2.0)},  # one of them saturates
+    ],
+)
+def test_batched_runs_equal_the_same_runs_one_by_one(vary):
+    configs = Sweep.of(BASE, list(vary.items())).configs()
+    batch = BatchRun(configs)
+    results = batch.run()
+    for config, batched, to100 in zip(configs, results, batch.epochs_to_100()):
+        history, single, perfect = one_by_one(config)
+        assert len(batched.loss_history) == len(history)
+        np.testing.assert_allclose(batched.loss_history, history, rtol=1e-12, atol=0)
+        assert batched.diverged_at == single.diverged_at
+        assert batched.saturated == single.saturated
+        assert batched.accuracy == single.accuracy
+        np.testing.assert_allclose(batched.predictions, single.predictions, rtol=1e-10)
+        assert to100 == perfect
+
+
+def test_a_sweep_equals_its_runs_made_one_by_one_in_processes():
+    sweep = Sweep.parse(BASE, ["lr=0.5,2", "dataset=linear,xor", "optimizer=gd,sgd"])
+    assert len(plan(sweep.configs(), jobs=2)) >= 2  # spread over both processes
+    (result,) = run_sweeps([sweep], jobs=2)
+    assert [run.config for run in result.runs] == sweep.configs()
+    for run in result.runs:
+        history, single, _ = one_by_one(run.config)
+        np.testing.assert_allclose(run.loss_history, history, rtol=1e-12, atol=0)
+        assert run.accuracy == single.accuracy and run.done
+
+
+def test_grid_order_labels_and_hidden_values():
+    sweep = Sweep.parse(Config(hidden=(4, 4)), ["hidden=2,8x3", "lr=0.1,1"])
+    configs = sweep.configs()
+    assert [(c.hidden, c.lr) for c in configs] == [
+        ((2, 2), 0.1),
+        ((2, 2), 1.0),
+        ((8, 3), 0.1),
+        ((8, 3), 1.0),
+    ]
+    (result,) = run_sweeps([Sweep.of(Config(epochs=5), sweep.vary)])
+    assert result.labels() == [
+        "hidden=2,2 lr=0.1",
+        "hidden=2,2 lr=1",
+        "hidden=8,3 lr=0.1",
+        "hidden=8,3 lr=1",
+    ]  # in the order the settings were varied
+
+
+@pytest.mark.parametrize(
+    "specs, field",
+    [
+        (["lr=0.1,-1"], "lr"),
+        (["lr=fast"], "lr"),
+        (["colour=red"], "colour"),
+        (["lr"], "lr"),
+        (["lr=0.1", "lr=1"], "lr"),
+        (["hidden=0"], "hidden"),
+        (["activation=swish"], "activation"),
+    ],
+)
+def test_bad_sweep_settings_name_the_setting(specs, field):
+    with pytest.raises(ConfigError) as caught:
+        Sweep.parse(BASE, specs)
+    assert caught.value.field == field
+
+
+def test_sweep_file_round_trip(tmp_path):
+    sweep = Sweep.parse(Config(dataset="circle", epochs=77), ["lr=0.1,1", "hidden=2,4"], "mine")
+    save_sweep(sweep, tmp_path / "s.toml")
+    again = load_sweep(tmp_path / "s.toml")
+    assert again == sweep and again.configs() == sweep.configs()
+    (tmp_path / "bad.toml").write_text("[vary]\nlr = [-1]\n")
+    with pytest.raises(ConfigError, match="bad.toml: lr"):
+        load_sweep(tmp_path / "bad.toml")
+
+
+def test_presets_cover_the_labs_sections_on_both_datasets():
+    assert PRESETS[0] == "lab"
+    sections = preset("lab")
+    assert [s.name for s in sections] == PRESETS[1:]
+    for section in sections:
+        assert ("dataset", ("linear", "xor")) in section.vary
+    with pytest.raises(ConfigError, match="unknown preset"):
+        preset("everything")

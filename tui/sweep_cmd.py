@@ -1,0 +1,210 @@
+"""``backprop-tui sweep``: the lab's controlled experiments as one command.
+
+    backprop-tui sweep --preset lab
+    backprop-tui sweep --vary lr=0.01,0.1,1 --vary dataset=linear,xor --epochs 3000 --out results
+
+Prints a summary table per sweep (setting, final loss, accuracy, epochs to 100%, diverged, wall
+time). ``--out DIR`` writes loss_history.csv, summary.json, summary.md and one text chart per
+varied setting (chart_<setting>.txt); a preset with several sections writes one directory each.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+from engine import Config, ConfigError, DataError, load_toml
+from engine.report import write_report
+from engine.sweep import PRESETS, Sweep, SweepResult, load_sweep, preset, run_sweeps, save_sweep
+
+from .cli import Parser, UsageError, add_training_flags, check_writable, config_from_args, flag
+from .headless import Progress
+
+CHART_MARKERS = "*+ox#@%&=$"
+"""One plain character per curve, so the text charts read without colour."""
+
+
+def sweep_parser() -> Parser:
+    parser = Parser(
+        prog="backprop-tui sweep",
+        description="Train a grid of runs (a preset of the lab's experiments, or settings you "
+        "vary) and compare them. Runs that can share one computation are trained together; "
+        "the rest are spread over --jobs processes.",
+    )
+    what = parser.add_argument_group("what to run (one of)")
+    what.add_argument("--preset", metavar="NAME", help=f"one of: {', '.join(PRESETS)}")
+    what.add_argument(
+        "--vary",
+        metavar="KEY=V1,V2",
+        action="append",
+        help="a setting and its values, e.g. lr=0.01,0.1,1 (repeat for a grid); hidden=2,4 "
+        "sets every hidden layer, hidden=8x4 gives layers of 8 and 4",
+    )
+    what.add_argument("--sweep", metavar="FILE.toml", help="a sweep saved with --save-sweep")
+    add_training_flags(parser)
+    parser.add_argument("--jobs", metavar="N", help="processes to train in [number of cores]")
+    parser.add_argument("--out", metavar="DIR", help="write CSV, JSON, Markdown and charts here")
+    parser.add_argument("--save-sweep", metavar="FILE.toml", help="save the sweep definition")
+    return parser
+
+
+def sweeps_from_args(args) -> list[Sweep]:
+    chosen = [name for name in ("preset", "vary", "sweep") if getattr(args, name)]
+    if len(chosen) != 1:
+        raise UsageError("--preset", "give exactly one of --preset, --vary or --sweep")
+    given = {
+        f.name: getattr(args, f.name)
+        for f in dataclasses.fields(Config)
+        if getattr(args, f.name) is not None
+    }
+    try:
+        if args.preset:
+            sweeps = preset(args.preset)
+            if given or args.config:  # flags given beside a preset change every section's base
+                return [Sweep.of(_override(s.base, args, given), s.vary, s.name) for s in sweeps]
+            return sweeps
+        if args.sweep:
+            sweep = load_sweep(args.sweep)
+            return [Sweep.of(_override(sweep.base, args, given), sweep.vary, sweep.name)]
+        return [Sweep.parse(config_from_args(args), args.vary)]
+    except ConfigError as error:
+        if error.field == "preset":
+            raise UsageError("--preset", error.reason) from None
+        raise UsageError("--sweep" if args.sweep else "--vary", str(error)) from None
+
+
+def _override(base: Config, args, given: dict) -> Config:
+    """A section's base with --config's file and then the flags given applied on top."""
+    if args.config:
+        try:
+            base = load_toml(args.config, base)
+        except ConfigError as error:
+            raise UsageError("--config", str(error)) from None
+    try:
+        return Config.from_values(given, base)
+    except ConfigError as error:
+        raise UsageError(flag(error.field), error.reason) from None
+
+
+def sweep_main(argv: list[str]) -> int:
+    args = sweep_parser().parse_args(argv)
+    sweeps = sweeps_from_args(args)
+    jobs = _jobs(args.jobs)
+    check_writable("--save-sweep", args.save_sweep)
+    if args.out is not None and Path(args.out).exists() and not Path(args.out).is_dir():
+        raise UsageError("--out", f"{args.out}: is a file, not a directory")
+    if args.save_sweep:
+        if len(sweeps) != 1:
+            raise UsageError("--save-sweep", "a preset of several sections cannot be one file")
+        save_sweep(sweeps[0], args.save_sweep)
+    total = len({c for s in sweeps for c in s.configs()})
+    bar = Progress(total) if sys.stderr.isatty() else None
+
+    def progress(runs) -> None:
+        if bar is not None:
+            done = sum(1 for run in runs.values() if run.done or run.diverged_at)
+            bar.update(done, unit="runs")
+
+    start = time.perf_counter()
+    try:
+        results = run_sweeps(sweeps, jobs=jobs, progress=progress)
+    except DataError as error:
+        raise UsageError("--data", str(error)) from None
+    if bar:
+        bar.clear()
+    elapsed = time.perf_counter() - start
+    for result in results:
+        print(table(result))
+    print(f"{total} runs in {elapsed:.1f} s with {jobs} process{'es' if jobs > 1 else ''}")
+    if args.out:
+        for result in results:
+            where = Path(args.out) / result.sweep.name if len(results) > 1 else Path(args.out)
+            write_report(where, result.summaries())
+            for setting, _ in result.sweep.vary:
+                (where / f"chart_{setting}.txt").write_text(chart(result, setting), "utf-8")
+        print(f"written to {args.out}/")
+    return 0
+
+
+def _jobs(text: str | None) -> int:
+    if text is None:
+        return os.cpu_count() or 1
+    try:
+        jobs = int(text)
+    except ValueError:
+        raise UsageError("--jobs", f"must be a whole number >= 1, got {text!r}") from None
+    if not 1 <= jobs <= 64:
+        raise UsageError("--jobs", f"must be a whole number from 1 to 64, got {jobs}")
+    return jobs
+
+
+def table(result: SweepResult) -> str:
+    """The sweep's summary as an aligned text table."""
+    rows = [("setting", "final loss", "accuracy", "to 100%", "diverged", "seconds")]
+    for summary in result.summaries():
+        loss = "-" if summary.final_loss is None else f"{summary.final_loss:.6f}"
+        rows.append(
+            (
+                summary.label,
+                loss,
+                f"{100 * summary.accuracy:.1f}%",
+                "-" if summary.epochs_to_100 is None else str(summary.epochs_to_100),
+                f"at {summary.diverged_at}" if summary.diverged else "no",
+                f"{summary.seconds:.2f}" if summary.seconds is not None else "-",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [f"== {result.sweep.name} ({len(result.runs)} runs)"]
+    for row in rows:
+        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+        lines.append("  ".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+def chart(result: SweepResult, setting: str, width: int = 100, height: int = 30) -> str:
+    """Loss curves (log10) with one curve per value of ``setting``; one panel per combination
+    of the other varied settings. Plain text: curves differ by marker, named in the legend."""
+    import plotext as plt
+
+    from .chart import downsample
+
+    others = [key for key, _ in result.sweep.vary if key != setting]
+    panels: dict[str, list] = {}
+    for run in result.runs:
+        title = " ".join(f"{k}={_show(getattr(run.config, k))}" for k in others) or setting
+        panels.setdefault(title, []).append(run)
+    plt.clf()
+    plt.subplots(len(panels), 1)
+    plt.plotsize(width, height * len(panels))
+    for row, (title, runs) in enumerate(panels.items(), start=1):
+        plt.subplot(row, 1)
+        plt.theme("clear")
+        for i, run in enumerate(runs):
+            losses = [x for x in run.loss_history if x > 0]
+            if not losses:
+                continue
+            index = downsample(len(losses), width - 12)
+            plt.plot(
+                [int(j) + 1 for j in index],
+                [math.log10(losses[j]) for j in index],
+                marker=CHART_MARKERS[i % len(CHART_MARKERS)],
+                label=f"{setting}={_show(getattr(run.config, setting))}",
+            )
+        plt.title(f"{result.sweep.name}: log10(loss) by epoch, {title}")
+        plt.xlabel("epoch")
+    text = plt.build()
+    plt.clf()
+    return re.sub(r"\x1b\[[0-9;]*m", "", text) + "\n"
+
+
+def _show(value) -> str:
+    if isinstance(value, tuple):
+        return ",".join(map(str, value))
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)

@@ -14,6 +14,7 @@ import dataclasses
 import itertools
 import math
 import multiprocessing
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from pathlib import Path
 from .batch import BatchRun, batch_key
 from .config import Config, ConfigError, to_toml, tomllib
 from .report import RunSummary, labels
-from .training import make_dataset
+from .training import Run, make_dataset
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,9 @@ def _train_group(configs: list[Config], progress_queue=None, stop=None, tag: int
     (anything with ``is_set()``) ends the group early.
     """
 
+    if len(configs) == 1:  # nothing to share: the single-run engine is the faster one
+        return [_train_one(configs[0], progress_queue, stop, tag)]
+
     def report(batch: BatchRun) -> None:
         if progress_queue is not None:
             histories = [batch.losses(k).tolist() for k in range(len(configs))]
@@ -226,6 +230,33 @@ def _train_group(configs: list[Config], progress_queue=None, stop=None, tag: int
         (r.loss_history, r.accuracy, to100, r.diverged_at, r.saturated, per_run, not r.cancelled)
         for r, to100 in zip(results, batch.epochs_to_100())
     ]
+
+
+def _train_one(config: Config, progress_queue, stop, tag: int):
+    run = Run(config)
+    start = due = time.perf_counter()
+    perfect = None
+    for result in run:
+        if perfect is None and result.accuracy == 1.0:
+            perfect = result.epoch
+        if stop is not None and stop.is_set():
+            run.control.cancel()
+        if progress_queue is not None and time.perf_counter() >= due:
+            progress_queue.put((tag, result.epoch, [list(run.loss_history)]))
+            due = time.perf_counter() + 0.25
+    seconds = time.perf_counter() - start
+    outcome = run.result()
+    if progress_queue is not None:
+        progress_queue.put((tag, outcome.epochs_run, [outcome.loss_history]))
+    return (
+        outcome.loss_history,
+        outcome.accuracy,
+        perfect,
+        outcome.diverged_at,
+        outcome.saturated,
+        seconds,
+        not outcome.cancelled,
+    )
 
 
 def plan(configs: Sequence[Config], jobs: int) -> list[list[Config]]:

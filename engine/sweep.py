@@ -14,10 +14,12 @@ import dataclasses
 import itertools
 import math
 import multiprocessing
+import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from multiprocessing.managers import SyncManager
 from pathlib import Path
 
 from .batch import BatchRun, batch_key
@@ -354,14 +356,25 @@ def _inline(board: _Board, progress, stopped, follow) -> None:
             progress(board.runs)
 
 
+def _quiet() -> None:
+    """In a worker process: nothing it might print reaches the terminal (an app may be drawing
+    there); its results and errors come back through its futures."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+
+
 def _in_processes(board: _Board, jobs, progress, stopped, follow) -> None:
     """The groups spread over ``jobs`` processes (spawned: safe beside the app's threads)."""
     context = multiprocessing.get_context("spawn")
-    manager = context.Manager() if (follow and progress) or stopped else None
+    manager = None
+    if (follow and progress) or stopped:
+        manager = SyncManager(ctx=context)
+        manager.start(_quiet)
     try:
         queue = manager.Queue() if manager and follow and progress else None
         stop = manager.Event() if manager and stopped else None
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_quiet) as pool:
             futures = {
                 pool.submit(_train_group, group, queue, stop, tag): tag
                 for tag, group in enumerate(board.tasks)

@@ -28,7 +28,7 @@ class LiveView(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._drawn: tuple | None = None
+        self._drawn: object = object()  # nothing drawn yet: the first tick always draws
 
     def compose(self) -> ComposeResult:
         yield Static(self.HEADING, classes="view-heading")
@@ -47,14 +47,18 @@ class LiveView(Screen):
     def record(self) -> RunRecord | None:
         return self.app.session.current
 
-    def tick(self, force: bool = False) -> None:
-        """Redraw when the current run has moved on since the last drawing."""
+    def key(self) -> tuple | None:
+        """What the view shows, in short: it is redrawn when this changes."""
         record = self.record
-        key = None if record is None else (record.run_id, record.epoch, record.state)
+        return None if record is None else (record.run_id, record.epoch, record.state)
+
+    def tick(self, force: bool = False) -> None:
+        """Redraw when what the view shows has moved on since the last drawing."""
+        key = self.key()
         if force or key != self._drawn:
             self._drawn = key
-            self.show_status(record)
-            self.update_view(record)
+            self.show_status(self.record)
+            self.update_view(self.record)
 
     def show_status(self, record: RunRecord | None) -> None:
         self.query_one(StatusLine).show(record, self.app.initial.epochs)

@@ -51,6 +51,10 @@ class RunsScreen(LiveView):
     def session(self):
         return self.app.session
 
+    def key(self) -> tuple:
+        runs = tuple((r.run_id, r.epoch, r.state) for r in self.session.runs)
+        return (super().key(), runs, frozenset(self.session.marked))
+
     def update_view(self, record: RunRecord | None) -> None:
         self.fill_table()
         self.plot_marked()

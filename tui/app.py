@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 import time
 from collections.abc import Iterable
 from functools import partial
+from multiprocessing import resource_tracker
 from pathlib import Path
 
 from textual import work
@@ -15,6 +19,7 @@ from textual.screen import ModalScreen, Screen
 from engine import Config, ConfigError, DataError, Run, WeightsError, load_toml, save_toml
 from engine import save_weights as write_weights
 from screens.boundary import BoundaryScreen
+from screens.experiments import ExperimentsScreen
 from screens.help import HelpScreen
 from screens.live import LiveView
 from screens.main import MainScreen
@@ -23,7 +28,8 @@ from screens.prompt import PathPrompt
 from screens.results import ResultScreen
 from screens.runs import RunsScreen
 
-from .messages import TrainingEnded, TrainingFailed, TrainingProgress
+from .experiment import CANCELLED, DONE, FAILED, Experiment, pump_sweep
+from .messages import SweepEnded, SweepProgress, TrainingEnded, TrainingFailed, TrainingProgress
 from .session import ACTIVE, DIVERGED, PAUSED, RUNNING, STOPPED, RunRecord, Session
 from .worker import pump
 
@@ -121,6 +127,14 @@ ACTION_BINDINGS = [
         priority=True,
     ),
     Binding(
+        "f6",
+        "view('experiments')",
+        "Experiments",
+        tooltip="Sweeps: the lab's experiments in one keystroke",
+        id="experiments",
+        priority=True,
+    ),
+    Binding(
         "f12",
         "screenshot",
         "Screenshot",
@@ -149,6 +163,7 @@ PALETTE_TITLES = {
     "view('boundary')": "View: decision boundary",
     "view('runs')": "View: runs of this session",
     "view('network')": "View: network weights",
+    "view('experiments')": "View: experiments (sweeps)",
     "quit": "Quit",
 }
 """The command palette's name for each action (the footer's are shorter)."""
@@ -158,6 +173,7 @@ VIEWS = {
     "boundary": BoundaryScreen,
     "runs": RunsScreen,
     "network": NetworkScreen,
+    "experiments": ExperimentsScreen,
 }
 
 
@@ -180,6 +196,7 @@ class BackpropApp(App[None]):
         self.autostart = autostart
         self.init_weights = init_weights
         self.session = Session()
+        self.experiment = Experiment()
         self.training: Run | None = None
         """The run training now, if any."""
         self.latest: Run | None = None
@@ -342,7 +359,9 @@ class BackpropApp(App[None]):
             self.training.control.step()
 
     def action_stop(self) -> None:
-        if self.training is not None:
+        if isinstance(self.screen, ExperimentsScreen) and self.experiment.state == "running":
+            self.cancel_sweep()
+        elif self.training is not None:
             self.training.control.cancel()
 
     def action_reset(self) -> None:
@@ -438,6 +457,48 @@ class BackpropApp(App[None]):
 
     def on_unmount(self) -> None:
         self.stop_worker()  # a paused run's thread is waiting: let it end with the app
+        self.experiment.stop.set()
+
+    # --- sweeps -----------------------------------------------------------------------------------
+
+    def start_sweep(self, sweeps) -> None:
+        """Run sweeps in the background; a running one is cancelled first."""
+        sweep_id = self.experiment.start(sweeps)
+        # multiprocessing starts its resource tracker with stderr's file descriptor, which
+        # Textual's capture of stderr does not have: start it against the real one first
+        with contextlib.redirect_stderr(sys.__stderr__):
+            resource_tracker.ensure_running()
+        self.sweep_worker(sweeps, sweep_id, self.experiment.stop)
+
+    def cancel_sweep(self) -> None:
+        self.experiment.stop.set()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="sweep")
+    def sweep_worker(self, sweeps, sweep_id: int, stop) -> None:
+        """Runs in a thread: the sweep's processes report here; it only posts messages."""
+        pump_sweep(sweeps, sweep_id, stop, os.cpu_count() or 1, self.post_message)
+
+    def on_sweep_progress(self, message: SweepProgress) -> None:
+        if message.sweep_id == self.experiment.sweep_id:
+            self.experiment.runs = message.runs
+
+    def on_sweep_ended(self, message: SweepEnded) -> None:
+        experiment = self.experiment
+        if message.sweep_id != experiment.sweep_id:
+            return  # an earlier sweep's tail
+        experiment.runs = message.runs
+        experiment.error = message.error
+        experiment.state = FAILED if message.error else CANCELLED if message.cancelled else DONE
+        finished = [(c, r) for c, r in message.runs.items() if r.done or r.diverged_at]
+        for config, run in finished:
+            self.session.add_finished(config, run)
+        if message.error:
+            self.notify(message.error, title="Sweep failed", severity="error")
+        else:
+            self.notify(
+                f"sweep {experiment.state}: {len(finished)} runs added to the runs table (f4)",
+                title="Experiments",
+            )
 
     def _print_error_renderables(self) -> None:
         # Textual prints a crash's traceback on exit; ours goes to a file and the user gets one

@@ -1,6 +1,7 @@
 """Messages from the training worker to the app.
 
 The flow of one run:  TrainingProgress*  ->  TrainingEnded | TrainingFailed
+The flow of one sweep: SweepProgress*  ->  SweepEnded
 
 The worker posts a TrainingProgress at most every ~250 ms (plus a flush whenever the run pauses
 and a final one at the end), carrying the epochs since the last message; every message carries
@@ -49,3 +50,22 @@ class TrainingFailed(Message):
 
     run_id: int
     error: str
+
+
+@dataclass
+class SweepProgress(Message):
+    """A sweep's runs so far (partial loss histories of the runs still training)."""
+
+    sweep_id: int
+    runs: dict
+    """Config -> engine.sweep.SweepRun, a snapshot."""
+
+
+@dataclass
+class SweepEnded(Message):
+    """A sweep finished, was cancelled, or failed (``error`` says why)."""
+
+    sweep_id: int
+    runs: dict
+    cancelled: bool
+    error: str = ""

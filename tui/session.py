@@ -13,6 +13,7 @@ import numpy as np
 
 from engine import Config, Dataset, RunResult, Snapshot
 from engine.report import RunSummary
+from engine.sweep import SweepRun
 
 from .messages import TrainingProgress
 
@@ -36,7 +37,8 @@ class RunRecord:
 
     run_id: int
     config: Config
-    data: Dataset
+    data: Dataset | None
+    """The samples (None for runs that came from a sweep)."""
     state: str = RUNNING
     losses: array = field(default_factory=lambda: array("d"))
     accuracy: float = 0.0
@@ -150,6 +152,24 @@ class Session:
         self._next_id += 1
         self.runs.append(record)
         self.current = record
+        return record
+
+    def add_finished(self, config: Config, run: SweepRun) -> RunRecord:
+        """A run trained elsewhere (a sweep), kept for the runs table."""
+        record = RunRecord(
+            run_id=self._next_id,
+            config=config,
+            data=None,
+            state=DIVERGED if run.diverged_at else (DONE if run.done else STOPPED),
+            accuracy=run.accuracy,
+            saturated=run.saturated,
+            diverged_at=run.diverged_at,
+            epochs_to_100=run.epochs_to_100,
+            seconds=run.seconds,
+        )
+        record.losses.extend(run.loss_history)
+        self._next_id += 1
+        self.runs.append(record)
         return record
 
     def remove(self, run_id: int) -> None:

@@ -137,3 +137,22 @@ def test_every_view_opens_while_training_and_survives_resizes(tmp_path):
         term.wait_for("Settings")
         term.press("ctrl+q")
         assert term.wait_exit() == 0
+
+
+def test_experiments_run_cancel_and_run_again(tmp_path):
+    with Terminal([*command()], cwd=str(tmp_path)) as term:
+        term.wait_for("ready")
+        term.press("f6")
+        term.wait_for("Preset")
+        term.press("f9")
+        term.wait_for("running,", timeout=60)
+        term.press("f9")
+        term.wait_for("cancelled", timeout=60)
+        term.press("f9")
+        term.wait_for("sweep 2: done, 36/36 runs", timeout=180)
+        term.press("escape")
+        term.wait_for("Settings")
+        term.press("ctrl+r")
+        term.wait_for("running")  # training still answers
+        term.press("ctrl+q")
+        assert term.wait_exit() == 0

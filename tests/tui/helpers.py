@@ -46,7 +46,11 @@ async def finished(pilot: Pilot) -> None:
 async def type_into(pilot: Pilot, field: str, text: str) -> None:
     """Focus a form field with the keyboard (Tab) and replace its text."""
     app = pilot.app
-    target = app.main.form.widget(field)
+    target = (
+        app.screen.query_one(f"#{field}")
+        if field.startswith("sweep")
+        else app.main.form.widget(field)
+    )
     for _ in range(30):
         if app.focused is target:
             break

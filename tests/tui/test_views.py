@@ -25,7 +25,7 @@ async def test_results_show_truth_beside_prediction_and_follow_training():
         await until(pilot, lambda: app.session.current.epoch > 0)
         await send_keys(pilot, "f2")
         assert isinstance(app.screen, ResultScreen)
-        await until(pilot, lambda: app.screen._drawn is not None)
+        await until(pilot, lambda: isinstance(app.screen._drawn, tuple))
         first = app.screen._drawn[1]
         await until(pilot, lambda: app.screen._drawn[1] > first)  # redrawn as it learns
         text = screen_text(app)

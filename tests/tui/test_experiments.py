@@ -1,0 +1,76 @@
+"""The Experiments screen: a preset or a custom sweep, run in the background, cancelled, rerun."""
+
+from screens.experiments import ExperimentsScreen
+from screens.runs import RunsScreen
+
+from .helpers import make_app, screen_text, send_keys, type_into, until
+
+
+async def pick_preset(pilot, steps_down: int) -> None:
+    """Choose a preset with the keyboard: the list opens on enter, arrows move, enter picks."""
+    assert pilot.app.focused.id == "sweep-preset"
+    await pilot.press("enter", *["down"] * steps_down, "enter")
+
+
+async def test_a_preset_runs_in_the_background_and_joins_the_runs_table():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        screen = app.screen
+        assert isinstance(screen, ExperimentsScreen)
+        await pick_preset(pilot, 3)  # lab, learning-rates, hidden-units, no-activation
+        assert "activation=sigmoid,none" in app.screen.query_one("#sweep-vary").value
+        await pilot.press("f9")
+        await until(pilot, lambda: app.experiment.state == "done", timeout=120)
+        await until(pilot, lambda: len(screen.series_labels) == 4)
+        assert screen.series_labels == [
+            "activation=sigmoid dataset=linear",
+            "activation=sigmoid dataset=xor",
+            "activation=none dataset=linear",
+            "activation=none dataset=xor",
+        ]
+        await until(pilot, lambda: "4/4 runs" in screen_text(app))
+        assert len(app.session.runs) == 4
+        await pilot.press("f4")
+        assert isinstance(app.screen, RunsScreen)
+        await until(pilot, lambda: "activation=none" in screen_text(app))
+
+
+async def test_cancel_midway_then_start_again():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await send_keys(pilot, "f9")  # the lab preset
+        await until(pilot, lambda: app.experiment.finished > 0, timeout=120)
+        await send_keys(pilot, "f9")  # cancels
+        await until(pilot, lambda: app.experiment.state == "cancelled", timeout=60)
+        kept = len(app.session.runs)
+        assert 0 < kept < 36  # the runs that had finished are kept, the rest dropped
+        await send_keys(pilot, "f9")
+        assert app.experiment.sweep_id == 2 and app.experiment.runs == {}  # no stale curves
+        await until(pilot, lambda: app.experiment.state == "done", timeout=120)
+        assert len(app.session.runs) == kept + 36
+        assert app.experiment.finished == 36
+        await send_keys(pilot, "ctrl+r")  # the app still trains as before
+        await until(
+            pilot, lambda: app.session.current is not None and app.session.current.epoch > 0
+        )
+
+
+async def test_custom_sweep_over_the_forms_settings_and_bad_settings():
+    app = make_app(dataset="xor", epochs=150)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        screen = app.screen
+        await pick_preset(pilot, 6)  # custom
+        await type_into(pilot, "sweep-vary", "lr=fast")
+        await pilot.press("f9")
+        assert app.experiment.state == "idle"
+        assert "Vary: lr: must be a number" in screen_text(app)
+        await type_into(pilot, "sweep-vary", "lr=0.5,2 seed=1,2")
+        await pilot.press("f9")
+        await until(pilot, lambda: app.experiment.state == "done", timeout=60)
+        configs = [run.config for run in app.experiment.runs.values()]
+        assert sorted((c.lr, c.seed) for c in configs) == [(0.5, 1), (0.5, 2), (2.0, 1), (2.0, 2)]
+        assert all(c.epochs == 150 and c.dataset == "xor" for c in configs)
+        await until(pilot, lambda: len(screen.series_labels) == 4)

@@ -190,11 +190,14 @@ class BackpropApp(App[None]):
         *,
         autostart: bool = False,
         init_weights: str | None = None,
+        save_weights: str | None = None,
     ) -> None:
         super().__init__()
         self.initial = config or Config()
         self.autostart = autostart
         self.init_weights = init_weights
+        self.save_weights_to = save_weights
+        """--save-weights: where each finished run's weights are written."""
         self.session = Session()
         self.experiment = Experiment()
         self.training: Run | None = None
@@ -307,6 +310,12 @@ class BackpropApp(App[None]):
         if record is not self.session.current:
             return
         self.training = None
+        if self.save_weights_to:
+            self._write(
+                self.save_weights_to,
+                partial(write_weights, self.latest.net, self.save_weights_to),
+                "weights saved",
+            )
         if record.state == DIVERGED:
             self.notify(
                 f"diverged at epoch {record.diverged_at}: try a smaller learning rate",
@@ -527,9 +536,12 @@ def run_app(
     *,
     autostart: bool = False,
     init_weights: str | None = None,
+    save_weights: str | None = None,
     headless: bool = False,
 ) -> int:
     """Run the app until the user quits; the exit status is non-zero if it crashed."""
-    app = BackpropApp(config, autostart=autostart, init_weights=init_weights)
+    app = BackpropApp(
+        config, autostart=autostart, init_weights=init_weights, save_weights=save_weights
+    )
     app.run(headless=headless)
     return app.return_code or 0

@@ -197,4 +197,9 @@ def app_main(argv: list[str]) -> int:
     check_writable("--save-weights", args.save_weights)
     from .app import run_app
 
-    return run_app(config, autostart=args.autostart, init_weights=args.init_weights)
+    return run_app(
+        config,
+        autostart=args.autostart,
+        init_weights=args.init_weights,
+        save_weights=args.save_weights,
+    )

@@ -5,9 +5,10 @@ from pathlib import Path
 import numpy as np
 from textual.command import CommandPalette
 
-from engine import Config, load_toml, save_toml
+from engine import Config, Network, Run, load_toml, load_weights, save_toml, save_weights
 from screens.help import HelpScreen
 from screens.prompt import PathPrompt
+from tui.app import BackpropApp
 
 from .helpers import finished, make_app, screen_text
 
@@ -113,3 +114,23 @@ def test_a_crash_is_one_line_and_a_non_zero_exit(monkeypatch, capsys):
     assert status == 1
     assert err.count("\n") == 1 and "unexpected error: RuntimeError('boom')" in err
     assert "Traceback" not in err
+
+
+async def test_command_line_weights_start_and_save_every_run(tmp_path):
+    start = Run(Config(dataset="xor", epochs=3000))
+    for _ in start:
+        pass
+    save_weights(start.net, "start.npz")
+    app = BackpropApp(
+        Config(dataset="xor", epochs=1),
+        autostart=True,
+        init_weights="start.npz",
+        save_weights="end.npz",
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await finished(pilot)
+        assert app.session.current.accuracy == 1.0  # it started from the trained weights
+        await pilot.pause()
+        net = Network((2, 4, 4, 1), "sigmoid")
+        load_weights(net, "end.npz")
+        assert np.array_equal(net.theta, app.latest.net.theta)

@@ -20,7 +20,14 @@ from .config import Config
 from .losses import LOSSES
 from .network import Network, Workspace, columns_with_ones
 from .optimizers import OPTIMIZERS
-from .training import HALF, SATURATION_EPS, SATURATION_WINDOW, RunResult, make_dataset, seed_streams
+from .training import (
+    HALF,
+    SATURATION_WINDOW,
+    RunResult,
+    make_dataset,
+    saturated,
+    seed_streams,
+)
 
 
 def batch_key(config: Config, n: int) -> tuple:
@@ -93,25 +100,29 @@ class BatchRun:
         cancelled: Callable[[], bool] | None = None,
     ) -> list[RunResult]:
         """Train every run to its last epoch (or until all diverged, or ``cancelled()``);
-        ``progress(self)`` is called about every ``every`` seconds and at the end."""
+        ``progress(self)`` is called about every ``every`` seconds and at the end, and
+        ``cancelled()`` is asked as often (it may be a call to another process)."""
         start = due = time.perf_counter()
         epoch_fn = self._full_batch_epoch if self._batch == self.n else self._batched_epoch
         y_seen = self._y if self._batch == self.n else self._y_seen
+        stopped = False
         with np.errstate(all="ignore"):
             for epoch in range(1, self.epochs + 1):
-                if cancelled is not None and cancelled():
-                    break
                 losses, correct = epoch_fn()
                 self._record(epoch, losses, correct, y_seen)
                 if not self.alive.any():
                     break
-                if progress is not None and time.perf_counter() >= due:
-                    progress(self)
+                if time.perf_counter() >= due:
+                    if progress is not None:
+                        progress(self)
+                    if cancelled is not None and cancelled():
+                        stopped = True
+                        break
                     due = time.perf_counter() + every
         self.seconds = time.perf_counter() - start
         if progress is not None:
             progress(self)
-        return self.results(cancelled is not None and cancelled())
+        return self.results(stopped)
 
     def _record(self, epoch, losses, correct, y_seen) -> None:
         """Book one epoch: losses of live runs, divergence, saturation (as Run does, per run)."""
@@ -132,11 +143,8 @@ class BatchRun:
 
     def _check_saturation(self, p, y, which, epoch) -> None:
         p, y = p.reshape(len(p), -1), y.reshape(len(y), -1)
-        wrong = np.count_nonzero((p >= 0.5) != (y == 1.0), axis=1)
-        stuck = np.all(np.minimum(p, 1.0 - p) < SATURATION_EPS, axis=1)
         old, now = self.history[epoch - SATURATION_WINDOW], self.history[epoch - 1]
-        saturated = (wrong > 0) & stuck & ~(now < old * (1 - 1e-6))
-        self.saturated[which] = saturated[which]
+        self.saturated[which] = saturated(p, y, old, now)[which]
 
     def epochs_run(self, k: int) -> int:
         """How many epochs of run k count (its loss history's length)."""
@@ -151,6 +159,7 @@ class BatchRun:
     def results(self, cancelled: bool = False) -> list[RunResult]:
         """Each run's outcome from the final weights."""
         out = []
+        perfect = self.epochs_to_100()
         for k, (config, data) in enumerate(zip(self.configs, self.data)):
             net = Network.from_weights(config.sizes, config.activation, self.net.theta[k])
             predictions = net.predict(data.x)
@@ -166,19 +175,15 @@ class BatchRun:
                     diverged_at=self.diverged_at[k],
                     saturated=bool(self.saturated[k]),
                     cancelled=cancelled,
+                    epochs_to_100=perfect[k],
                 )
             )
         return out
 
     def _final_saturation(self, k: int, p: np.ndarray, y: np.ndarray) -> None:
         history = self.losses(k)
-        if len(history) < SATURATION_WINDOW:
-            return
-        with np.errstate(all="ignore"):
-            wrong = np.count_nonzero((p >= 0.5) != (y == 1.0))
-            stuck = bool(np.all(np.minimum(p, 1.0 - p) < SATURATION_EPS))
-        old, now = history[-SATURATION_WINDOW], history[-1]
-        self.saturated[k] = bool(wrong > 0 and stuck and not now < old * (1 - 1e-6))
+        if len(history) >= SATURATION_WINDOW:
+            self.saturated[k] = saturated(p, y, history[-SATURATION_WINDOW], history[-1])
 
     def epochs_to_100(self) -> list[int | None]:
         """Per run, the first epoch whose pass got every sample right."""
@@ -201,7 +206,7 @@ class BatchRun:
         net.forward(ws, x, p)
         np.subtract(p, y, d)
         opt.step(net.theta, net.backward(ws, x, p, d))
-        return self._loss.values(p, y, d, self._tmp), self._correct(self._positive)
+        return self._loss.mean(p, y, d, self._tmp)[:, 0], self._correct(self._positive)
 
     def _batched_epoch(self):
         net, opt = self.net, self._optimizer
@@ -221,7 +226,7 @@ class BatchRun:
             net.forward(ws, xb, pb)
             np.subtract(pb, yb, db)
             opt.step(theta, net.backward(ws, xb, pb, db))
-        return self._loss.values(p, y, d, self._tmp), self._correct(self._positive_seen)
+        return self._loss.mean(p, y, d, self._tmp)[:, 0], self._correct(self._positive_seen)
 
     def _correct(self, positive: np.ndarray) -> np.ndarray:
         predicted = self._predicted

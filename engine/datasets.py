@@ -123,7 +123,7 @@ def load_csv(path: str | Path) -> Dataset:
     Raises DataError naming the file and line for a wrong column count, a value that is not a
     finite number, a label other than 0/1, or a file with no rows.
     """
-    path = Path(path)
+    path = Path(path).expanduser()
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:

@@ -1,9 +1,9 @@
 """Losses on the sigmoid output, a name-keyed registry.
 
-p, y, d are float64 arrays of shape (1, m): prediction, label (0 or 1) and d = p - y.
+p, y, d are float64 arrays of shape (..., 1, m): prediction, label (0 or 1) and d = p - y, for
+one network (1, m) or K at once (K, 1, m).
 
-    value(p, y, d, tmp) -> float     the mean loss over the m samples
-    values(p, y, d, tmp) -> (K,)     the same for K networks at once (arrays of shape (K, 1, m))
+    mean(p, y, d, tmp) -> (..., 1)   the mean loss over the m samples, per network
     delta(p, d, out, tmp, scale)     out = scale * (p - y) p (1 - p) for mse, scale * (p - y)
                                      for bce: the output layer's error; scale = factor / m
                                      gives dL/dz, the exact gradient of the mean
@@ -29,20 +29,20 @@ class Loss:
     """One loss: its mean value and the error it sends back through the output sigmoid."""
 
     name: str
-    value: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], float]
-    values: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+    mean: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
     delta: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray], None]
     factor: float
     """The loss's constant: dL/dz = factor / m * delta(scale=1)."""
 
 
-def _mse_value(p, y, d, tmp):
-    # mean((p - y)^2) as one dot product of d with itself
-    return float(np.vdot(d, d)) / d.size
+# Means are sums along the samples' (last) axis, the same reduction for one network or K, so a
+# run's loss is the same to the bit whether it trains alone or in a batch (engine.batch).
 
 
-def _mse_values(p, y, d, tmp):
-    return np.einsum("kij,kij->k", d, d) / (d.shape[1] * d.shape[2])
+def _mse_mean(p, y, d, tmp):
+    # mean((p - y)^2)
+    np.multiply(d, d, tmp)
+    return np.add.reduce(tmp, axis=-1) / tmp.shape[-1]
 
 
 def _mse_delta(p, d, out, tmp, scale):
@@ -62,13 +62,9 @@ def _bce_logs(p, y, tmp):
     return tmp
 
 
-def _bce_value(p, y, d, tmp):
+def _bce_mean(p, y, d, tmp):
     # -mean(y log p + (1 - y) log(1 - p))
-    return -float(_bce_logs(p, y, tmp).sum()) / tmp.size
-
-
-def _bce_values(p, y, d, tmp):
-    return -_bce_logs(p, y, tmp).sum(axis=(1, 2)) / (tmp.shape[1] * tmp.shape[2])
+    return -np.add.reduce(_bce_logs(p, y, tmp), axis=-1) / tmp.shape[-1]
 
 
 def _bce_delta(p, d, out, tmp, scale):
@@ -86,8 +82,8 @@ def _bce_delta(p, d, out, tmp, scale):
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in (
-        Loss("mse", _mse_value, _mse_values, _mse_delta, factor=2.0),
-        Loss("bce", _bce_value, _bce_values, _bce_delta, factor=1.0),
+        Loss("mse", _mse_mean, _mse_delta, factor=2.0),
+        Loss("bce", _bce_mean, _bce_delta, factor=1.0),
     )
 }
 """Losses by name."""

@@ -69,7 +69,7 @@ class RunSummary:
 def differing(configs: Sequence[Config]) -> list[str]:
     """Names of the config fields whose values are not the same in every config."""
     names = [f.name for f in dataclasses.fields(Config)]
-    return [n for n in names if len({_show(getattr(c, n)) for c in configs}) > 1]
+    return [n for n in names if len({show(getattr(c, n)) for c in configs}) > 1]
 
 
 def labels(configs: Sequence[Config], order: Sequence[str] = ()) -> list[str]:
@@ -78,7 +78,7 @@ def labels(configs: Sequence[Config], order: Sequence[str] = ()) -> list[str]:
     names = sorted(
         differing(configs), key=lambda n: list(order).index(n) if n in order else len(order)
     )
-    raw = [" ".join(f"{n}={_show(getattr(c, n))}" for n in names) for c in configs]
+    raw = [" ".join(f"{n}={show(getattr(c, n))}" for n in names) for c in configs]
     raw = [text or f"run {i}" for i, text in enumerate(raw, start=1)]
     seen: dict[str, int] = {}
     unique = []
@@ -144,9 +144,10 @@ def write_report(directory: str | Path, runs: Sequence[RunSummary]) -> list[Path
     return paths
 
 
-def _show(value) -> str:
+def show(value, join: str = ",") -> str:
+    """A setting's value as a label shows it: 0.1, 8,8 (layer sizes joined by ``join``)."""
     if isinstance(value, tuple):
-        return ",".join(map(str, value))
+        return join.join(map(str, value))
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)

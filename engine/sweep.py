@@ -118,6 +118,10 @@ def load_sweep(path: str | Path) -> Sweep:
         raise ConfigError(str(path), "no such file") from None
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(str(path), f"not a valid sweep file ({error})") from None
+    for key, kind in (("base", dict), ("vary", dict), ("name", str)):
+        if key in data and not isinstance(data[key], kind):
+            what = "a table" if kind is dict else "a string"
+            raise ConfigError(str(path), f"{key} must be {what}, got {data[key]!r}")
     unknown = set(data) - {"name", "base", "vary"}
     if unknown:
         raise ConfigError(
@@ -229,22 +233,28 @@ def _train_group(configs: list[Config], progress_queue=None, stop=None, tag: int
     results = batch.run(progress=report, cancelled=stop.is_set if stop is not None else None)
     per_run = batch.seconds / len(configs)
     return [
-        (r.loss_history, r.accuracy, to100, r.diverged_at, r.saturated, per_run, not r.cancelled)
-        for r, to100 in zip(results, batch.epochs_to_100())
+        (
+            r.loss_history,
+            r.accuracy,
+            r.epochs_to_100,
+            r.diverged_at,
+            r.saturated,
+            per_run,
+            not r.cancelled,
+        )
+        for r in results
     ]
 
 
 def _train_one(config: Config, progress_queue, stop, tag: int):
     run = Run(config)
     start = due = time.perf_counter()
-    perfect = None
     for result in run:
-        if perfect is None and result.accuracy == 1.0:
-            perfect = result.epoch
-        if stop is not None and stop.is_set():
-            run.control.cancel()
-        if progress_queue is not None and time.perf_counter() >= due:
-            progress_queue.put((tag, result.epoch, [list(run.loss_history)]))
+        if time.perf_counter() >= due:  # a stop may be a call to another process: not each epoch
+            if stop is not None and stop.is_set():
+                run.control.cancel()
+            if progress_queue is not None:
+                progress_queue.put((tag, result.epoch, [list(run.loss_history)]))
             due = time.perf_counter() + 0.25
     seconds = time.perf_counter() - start
     outcome = run.result()
@@ -253,7 +263,7 @@ def _train_one(config: Config, progress_queue, stop, tag: int):
     return (
         outcome.loss_history,
         outcome.accuracy,
-        perfect,
+        outcome.epochs_to_100,
         outcome.diverged_at,
         outcome.saturated,
         seconds,

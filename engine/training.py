@@ -43,6 +43,17 @@ SATURATION_HINT = (
 )
 
 
+def saturated(p: np.ndarray, y: np.ndarray, old_loss, new_loss) -> np.ndarray:
+    """Per network (p, y of shape (..., n)): some sample is wrong, every output is within
+    SATURATION_EPS of 0 or 1, and the loss has not fallen from ``old_loss`` (SATURATION_WINDOW
+    epochs ago) to ``new_loss`` -- the sigmoid's gradient has vanished, the run is stuck."""
+    with np.errstate(all="ignore"):
+        wrong = np.count_nonzero((p >= 0.5) != (y == 1.0), axis=-1) > 0
+        stuck = np.all(np.minimum(p, 1.0 - p) < SATURATION_EPS, axis=-1)
+        falling = np.asarray(new_loss) < np.asarray(old_loss) * (1 - 1e-6)
+    return wrong & stuck & ~falling
+
+
 class EpochResult(NamedTuple):
     """One finished epoch: its number (from 1), mean loss and accuracy (0..1) over the pass."""
 
@@ -74,6 +85,8 @@ class RunResult:
     diverged_at: int | None
     saturated: bool
     cancelled: bool
+    epochs_to_100: int | None = None
+    """The first epoch whose pass got every sample right."""
 
     @property
     def diverged(self) -> bool:
@@ -113,6 +126,7 @@ class RunControl:
     def resume(self) -> None:
         with self._condition:
             self._paused = False
+            self._steps = 0  # steps owed while paused are not carried into the next pause
             self.interrupted = self._cancelled
             self._condition.notify_all()
 
@@ -181,6 +195,8 @@ class Run:
         self.epoch = 0
         self.diverged_at: int | None = None
         self.saturated = False
+        self.epochs_to_100: int | None = None
+        """The first epoch whose pass got every sample right."""
         self._loss = LOSSES[config.loss]
         n = self.data.n
         self._optimizer = OPTIMIZERS[config.optimizer].make(self.net.theta, config.lr)
@@ -265,11 +281,13 @@ class Run:
             diverged_at=self.diverged_at,
             saturated=self.saturated,
             cancelled=self.control.cancelled,
+            epochs_to_100=self.epochs_to_100,
         )
 
     def _train(self):
         np.seterr(all="ignore")  # inside self._context: see __init__
         control, history, theta, ones = self.control, self.loss_history, self.net.theta, self._ones
+        n = self.n
         if self._batch == self.n:
             one_epoch, y_seen = self._full_batch_epoch, self._y
         else:
@@ -283,6 +301,8 @@ class Run:
                 return
             history.append(loss)
             self.epoch = epoch
+            if correct == n and self.epochs_to_100 is None:
+                self.epochs_to_100 = epoch
             if not math.isfinite(np.dot(theta, ones)):
                 self.diverged_at = epoch
             elif epoch % SATURATION_WINDOW == 0:
@@ -306,7 +326,7 @@ class Run:
         net.forward(ws, x, p)
         np.subtract(p, y, d)
         opt.step(net.theta, net.backward(ws, x, p, d))
-        return self._loss.value(p, y, d, self._tmp), self._correct(self._positive)
+        return float(self._loss.mean(p, y, d, self._tmp)[0]), self._correct(self._positive)
 
     def _batched_epoch(self) -> tuple[float, int]:
         """One pass in a fresh random order, one step per batch (the last may be smaller)."""
@@ -326,7 +346,7 @@ class Run:
             net.forward(ws, xb, pb)
             np.subtract(pb, yb, db)
             opt.step(theta, net.backward(ws, xb, pb, db))
-        return loss.value(p, y, d, self._tmp), self._correct(self._positive_seen)
+        return float(loss.mean(p, y, d, self._tmp)[0]), self._correct(self._positive_seen)
 
     def _correct(self, positive: np.ndarray) -> int:
         """How many of the pass's predictions are right: p >= 0.5 exactly where y = 1."""
@@ -335,14 +355,7 @@ class Run:
         return np.count_nonzero(np.equal(predicted, positive, predicted))
 
     def _check_saturation(self, p: np.ndarray, y: np.ndarray) -> None:
-        """Saturated: some sample is wrong, every output is within SATURATION_EPS of 0 or 1, and
-        the loss has not fallen over the last window -- the sigmoid's gradient has vanished."""
         history = self.loss_history
-        if len(history) < SATURATION_WINDOW:
-            return
-        p, y = p.reshape(-1), y.reshape(-1)
-        with np.errstate(all="ignore"):
-            wrong = np.count_nonzero((p >= 0.5) != (y == 1.0))
-            stuck_outputs = bool(np.all(np.minimum(p, 1.0 - p) < SATURATION_EPS))
-        old, now = history[-SATURATION_WINDOW], history[-1]
-        self.saturated = bool(wrong > 0 and stuck_outputs and not now < old * (1 - 1e-6))
+        if len(history) >= SATURATION_WINDOW:
+            old, now = history[-SATURATION_WINDOW], history[-1]
+            self.saturated = bool(saturated(p.reshape(-1), y.reshape(-1), old, now))

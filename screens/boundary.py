@@ -85,11 +85,16 @@ class BoundaryScreen(LiveView):
         self.post_message(self.Computed(key, grid_outputs(net, bounds, columns, points), bounds))
 
     def on_boundary_screen_computed(self, message: Computed) -> None:
+        if message.key != self._computed_for:
+            return  # a grid for weights or a size that are no longer current
+        finite = bool(np.isfinite(message.grid).all())
         self.map.set_grid(message.grid, message.bounds)
         x1_min, x1_max, x2_min, x2_max = message.bounds
         self.query_one("#map-axes", Static).update(
             f"x1 from {x1_min:.3g} (left) to {x1_max:.3g} (right)   "
             f"x2 from {x2_min:.3g} (bottom) to {x2_max:.3g} (top)   m: colour/shade"
+            if finite
+            else "the network's outputs are not finite (the run diverged): nothing to shade"
         )
 
     def on_resize(self) -> None:

@@ -16,7 +16,7 @@ from textual.widgets import Input, Label, ProgressBar, Select, Static
 from textual_plotext import PlotextPlot
 
 from engine import ConfigError
-from engine.report import labels
+from engine.report import labels, show
 from engine.sweep import PRESETS, Sweep, preset
 from tui.chart import LOSS_FLOOR, downsample
 from tui.experiment import RUNNING
@@ -27,15 +27,9 @@ CUSTOM = "custom"
 
 
 def vary_text(sweep: Sweep) -> str:
-    return " ".join(f"{key}={','.join(_show(v) for v in values)}" for key, values in sweep.vary)
-
-
-def _show(value) -> str:
-    if isinstance(value, tuple):
-        return "x".join(map(str, value))
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
+    return " ".join(
+        f"{key}={','.join(show(v, join='x') for v in values)}" for key, values in sweep.vary
+    )
 
 
 class ExperimentsScreen(LiveView):
@@ -65,7 +59,7 @@ class ExperimentsScreen(LiveView):
             yield Input(
                 "", compact=True, id="sweep-vary", placeholder="lr=0.01,0.1,1 dataset=linear,xor"
             )
-        yield Static("", id="sweep-note")
+        yield Static("", id="sweep-note", markup=False)
         yield ProgressBar(id="sweep-progress", show_eta=False)
         yield PlotextPlot(id="sweep-chart")
 

@@ -43,8 +43,8 @@ def matrix_table(block: np.ndarray, inputs: list[str], dead: np.ndarray | None) 
         if dead is not None and dead[unit]:
             heading = Text(f"u{unit + 1} DEAD", style="bold reverse")
         table.add_column(heading, justify="right", no_wrap=True)
-    scale = float(np.nanmax(np.abs(block))) if block.size and np.isfinite(block).any() else 1.0
-    scale = scale or 1.0
+    finite = np.abs(block[np.isfinite(block)])
+    scale = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
     for name, row in zip([*inputs, "bias"], block):
         cells = []
         for value in row:

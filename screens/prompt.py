@@ -44,9 +44,9 @@ class PathPrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.title_text)
+            yield Label(self.title_text, markup=False)
             yield Input(self.default, id="prompt-path")
-            yield Static("Enter: accept    Escape: cancel", id="prompt-message")
+            yield Static("Enter: accept    Escape: cancel", id="prompt-message", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = self.title_text.split(":")[0]

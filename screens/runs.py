@@ -8,6 +8,7 @@ removed, and the marked runs (or all) exported as CSV, JSON and Markdown.
 from __future__ import annotations
 
 import numpy as np
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable
@@ -71,7 +72,7 @@ class RunsScreen(LiveView):
             table.add_row(
                 "*" if record.run_id in self.session.marked else " ",
                 str(record.run_id),
-                name,
+                Text(name),  # plain: a CSV path in a label may hold "["
                 record.status(),
                 loss,
                 percent(record.accuracy),

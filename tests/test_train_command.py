@@ -62,7 +62,7 @@ def test_json_summary_has_every_field(tmp_path):
     assert len(summary["loss_history"]) == summary["epochs_run"] == 300
     assert summary["config"]["epochs"] == 300 and summary["config"]["hidden"] == [4, 4]
     assert summary["diverged"] is False and summary["diverged_at"] is None
-    assert 0 < summary["wall_seconds"] < 60
+    assert summary["wall_seconds"] > 0
 
 
 def test_log_every_and_quiet(capsys):

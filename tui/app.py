@@ -16,7 +16,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
-from engine import Config, ConfigError, DataError, Run, WeightsError, load_toml, save_toml
+from engine import Config, ConfigError, DataError, Network, Run, WeightsError, load_toml, save_toml
 from engine import save_weights as write_weights
 from screens.boundary import BoundaryScreen
 from screens.experiments import ExperimentsScreen
@@ -202,8 +202,6 @@ class BackpropApp(App[None]):
         self.experiment = Experiment()
         self.training: Run | None = None
         """The run training now, if any."""
-        self.latest: Run | None = None
-        """The run shown on the main screen, training or finished."""
 
     # --- screens and commands -----------------------------------------------------------------
 
@@ -221,10 +219,32 @@ class BackpropApp(App[None]):
     def action_bindings(self) -> list[Binding]:
         return ACTION_BINDINGS
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity="information",
+        timeout=None,
+        markup: bool = False,
+    ) -> None:
+        """A notification, as plain text by default: ours quote paths and errors, where a "["
+        must not be read as markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for binding in ACTION_BINDINGS:
             title = f"{PALETTE_TITLES[binding.action]}  ({self.get_key_display(binding)})"
             yield SystemCommand(title, binding.tooltip, partial(self.run_action, binding.action))
+        # and the keys of the screen the palette was opened on (views, dialogs)
+        for binding in getattr(screen, "BINDINGS", []):
+            if isinstance(binding, Binding):
+                title = f"{binding.description}  ({self.get_key_display(binding)})"
+                yield SystemCommand(
+                    title,
+                    binding.tooltip or binding.description,
+                    partial(screen.run_action, binding.action),
+                )
         ours = {"Quit", "Keys", "Save screenshot"}
         for command in super().get_system_commands(screen):
             if command.title not in ours:
@@ -235,6 +255,8 @@ class BackpropApp(App[None]):
             return False  # a dialog is open: it has the keys
         current = self.session.current
         state = current.state if current else None
+        if action == "stop" and isinstance(self.screen, ExperimentsScreen):
+            return True if self.experiment.state == "running" or state in ACTIVE else None
         if action == "pause" or action == "stop":
             return True if state in ACTIVE else None
         if action == "step":
@@ -262,7 +284,7 @@ class BackpropApp(App[None]):
             return None
         if paused:
             run.control.pause()
-        self.training = self.latest = run
+        self.training = run
         record = self.session.start(config, run.data)
         record.state = PAUSED if paused else RUNNING
         with self.batch_update():
@@ -311,9 +333,12 @@ class BackpropApp(App[None]):
             return
         self.training = None
         if self.save_weights_to:
+            net = Network.from_weights(
+                record.config.sizes, record.config.activation, record.weights
+            )
             self._write(
                 self.save_weights_to,
-                partial(write_weights, self.latest.net, self.save_weights_to),
+                partial(write_weights, net, self.save_weights_to),
                 "weights saved",
             )
         if record.state == DIVERGED:
@@ -374,10 +399,10 @@ class BackpropApp(App[None]):
             self.training.control.cancel()
 
     def action_reset(self) -> None:
-        """Stop, forget the --init-weights file, show the form's data with no predictions."""
+        """Stop the run and clear its chart and predictions; the next run starts from the seed's
+        initial weights (no longer from an --init-weights file)."""
         self.stop_worker()
         self.init_weights = None
-        self.latest = None
         self.session.current = None
         with self.batch_update():
             self.main.chart.reset()
@@ -418,10 +443,12 @@ class BackpropApp(App[None]):
         self.push_screen(PathPrompt("Load config from:", "backprop.toml", must_exist=True), load)
 
     def action_save_weights(self) -> None:
-        if self.latest is None:
+        record = self.session.current
+        if record is None or record.weights is None:
             self.notify("Train first: there are no weights yet.", title="Nothing to save")
             return
-        net = self.latest.net
+        # the last snapshot the worker sent, never the weights it is changing right now
+        net = Network.from_weights(record.config.sizes, record.config.activation, record.weights)
 
         def save(path: str | None) -> None:
             if path:

@@ -35,7 +35,8 @@ class BoundaryMap(Widget):
         super().__init__(**kwargs)
         self.grid: np.ndarray | None = None
         self.bounds: tuple[float, float, float, float] | None = None
-        self._marks: dict[tuple[int, int], int] = {}
+        self._marks = np.zeros(0, dtype=np.int8)
+        """Per character cell (row-major), the label of a sample drawn there, or -1."""
         self._samples: tuple[np.ndarray, np.ndarray] | None = None
         self._styles: list[list[Style]] = []
 
@@ -48,25 +49,25 @@ class BoundaryMap(Widget):
         self._place_samples()
 
     def set_grid(self, grid: np.ndarray, bounds: tuple[float, float, float, float]) -> None:
-        """Show new outputs (2 * rows, columns) over bounds (x1 min, x1 max, x2 min, x2 max)."""
-        self.grid, self.bounds = grid, bounds
+        """Show new outputs (2 * rows, columns) over bounds (x1 min, x1 max, x2 min, x2 max);
+        an output that is not a number (a diverged network) is drawn as 0.5, undecided."""
+        self.grid = np.clip(np.nan_to_num(grid, nan=0.5), 0.0, 1.0)
+        self.bounds = bounds
         self._place_samples()
         self.refresh()
 
     def clear(self) -> None:
         self.grid = None
-        self._marks = {}
         self.refresh()
 
     def _place_samples(self) -> None:
-        self._marks = {}
         if self._samples is None or self.grid is None or self.bounds is None:
             return
         x, labels = self._samples
         rows, columns = self.grid.shape[0] // 2, self.grid.shape[1]
         row, column = cell_of(x, self.bounds, columns, rows)
-        for r, c, label in zip(row.tolist(), column.tolist(), labels.tolist()):
-            self._marks[(r, c)] = label
+        self._marks = np.full(rows * columns, -1, dtype=np.int8)
+        self._marks[row * columns + column] = labels  # one mark per cell, however many samples
 
     def on_mount(self) -> None:
         _, background = self.background_colors
@@ -92,12 +93,14 @@ class BoundaryMap(Widget):
         width = self.size.width
         if self.grid is None or 2 * y + 1 >= self.grid.shape[0]:
             return Strip.blank(width, self.rich_style)
+        columns = self.grid.shape[1]
         top = np.rint(self.grid[2 * y] * (LEVELS - 1)).astype(int)
         bottom = np.rint(self.grid[2 * y + 1] * (LEVELS - 1)).astype(int)
+        marks = self._marks[y * columns : (y + 1) * columns].tolist()
         segments = []
-        for column in range(min(width, self.grid.shape[1])):
+        for column in range(min(width, columns)):
             t, b = top[column], bottom[column]
-            label = self._marks.get((y, column))
+            label = marks[column] if column < len(marks) and marks[column] >= 0 else None
             if self.shade_mode:
                 char = SHADES[min(3, int((t + b) / 2 / (LEVELS - 1) * 4))]
                 style = self.rich_style

@@ -16,7 +16,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from engine import ACTIVATIONS, DATASETS, LOSSES, OPTIMIZERS, Config, ConfigError, load_toml
+from engine import (
+    ACTIVATIONS,
+    DATASETS,
+    LOSSES,
+    OPTIMIZERS,
+    Config,
+    ConfigError,
+    DataError,
+    Network,
+    WeightsError,
+    load_toml,
+    load_weights,
+    make_dataset,
+)
 from engine.config import help_text
 
 USAGE_ERROR = 2
@@ -59,8 +72,9 @@ _METAVARS = {
 }
 
 
-def add_training_flags(parser: argparse.ArgumentParser) -> None:
-    """The training flags shared by the app, ``train`` and ``sweep``: one per config field."""
+def add_training_flags(parser: argparse.ArgumentParser, weights: bool = True) -> None:
+    """The training flags shared by the app, ``train`` and ``sweep``: one per config field,
+    --config, and (not for sweeps) --init-weights and --save-weights."""
     group = parser.add_argument_group("training settings (defaults in brackets)")
     for field in dataclasses.fields(Config):
         default = field.default
@@ -73,8 +87,9 @@ def add_training_flags(parser: argparse.ArgumentParser) -> None:
             help=help_text(field.name) + (f" [{shown}]" if shown is not None else ""),
         )
     group.add_argument("--config", metavar="FILE.toml", help="start from a saved config")
-    group.add_argument("--init-weights", metavar="FILE.npz", help="start from saved weights")
-    group.add_argument("--save-weights", metavar="FILE.npz", help="save the final weights")
+    if weights:
+        group.add_argument("--init-weights", metavar="FILE.npz", help="start from saved weights")
+        group.add_argument("--save-weights", metavar="FILE.npz", help="save the final weights")
 
 
 def config_from_args(args: argparse.Namespace) -> Config:
@@ -192,9 +207,16 @@ def _write_crash_log() -> str:
 def app_main(argv: list[str]) -> int:
     args = app_parser().parse_args(argv)
     config = config_from_args(args)
-    check_readable("--data", config.data)
     check_readable("--init-weights", args.init_weights)
     check_writable("--save-weights", args.save_weights)
+    try:  # the same checks as ctrl+r will make, before the app opens
+        make_dataset(config)
+        if args.init_weights:
+            load_weights(Network(config.sizes, config.activation), args.init_weights)
+    except DataError as error:
+        raise UsageError("--data", str(error)) from None
+    except WeightsError as error:
+        raise UsageError("--init-weights", str(error)) from None
     from .app import run_app
 
     return run_app(

@@ -108,7 +108,7 @@ class ConfigForm(VerticalScroll, can_focus=False):
                         id=f"field-{name}",
                         tooltip=help_text(name),
                     )
-            yield Static("", classes="field-error", id=f"error-{name}")
+            yield Static("", classes="field-error", id=f"error-{name}", markup=False)
 
     def on_mount(self) -> None:
         self._update_applicable()

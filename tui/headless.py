@@ -65,12 +65,9 @@ def train_main(argv: list[str]) -> int:
 
     out = None if args.quiet else sys.stdout
     bar = Progress(config.epochs) if not args.quiet and sys.stderr.isatty() else None
-    first_perfect = None
     start = time.perf_counter()
     try:
         for result in run:
-            if first_perfect is None and result.accuracy == 1.0:
-                first_perfect = result.epoch
             if out and result.epoch % log_every == 0:
                 if bar:
                     bar.clear()
@@ -95,7 +92,7 @@ def train_main(argv: list[str]) -> int:
     if run.control.cancelled:
         notice(out, f"interrupted at epoch {outcome.epochs_run}")
     if args.json:
-        write_json(args.json, run, outcome, wall, first_perfect)
+        write_json(args.json, run, outcome, wall)
     if args.save_weights:
         save_weights(run.net, args.save_weights)
     return 130 if run.control.cancelled else 0
@@ -116,7 +113,7 @@ def _same_file(a: IO[str], b: IO[str]) -> bool:
         return False
 
 
-def summary(run: Run, outcome: RunResult, wall: float, first_perfect: int | None) -> dict:
+def summary(run: Run, outcome: RunResult, wall: float) -> dict:
     """The --json summary; a non-finite number is written as null."""
     return {
         "config": run.config.to_dict(),
@@ -127,7 +124,7 @@ def summary(run: Run, outcome: RunResult, wall: float, first_perfect: int | None
         "final_loss": _number(outcome.loss_history[-1]) if outcome.loss_history else None,
         "accuracy": outcome.accuracy,
         "epochs_run": outcome.epochs_run,
-        "epochs_to_100": first_perfect,
+        "epochs_to_100": outcome.epochs_to_100,
         "diverged": outcome.diverged,
         "diverged_at": outcome.diverged_at,
         "saturated": outcome.saturated,
@@ -135,10 +132,8 @@ def summary(run: Run, outcome: RunResult, wall: float, first_perfect: int | None
     }
 
 
-def write_json(
-    path: str, run: Run, outcome: RunResult, wall: float, first_perfect: int | None
-) -> None:
-    text = json.dumps(summary(run, outcome, wall, first_perfect), allow_nan=False)
+def write_json(path: str, run: Run, outcome: RunResult, wall: float) -> None:
+    text = json.dumps(summary(run, outcome, wall), allow_nan=False)
     Path(path).write_text(text + "\n", encoding="utf-8")
 
 

@@ -38,7 +38,10 @@ def _wrapped_lines(text: str, width: int) -> int:
 
 
 class StatusLine(Static):
-    """One or two lines about the run on screen."""
+    """One or two lines about the run on screen (plain text: it may quote an error)."""
+
+    def __init__(self, content: str = "", **kwargs) -> None:
+        super().__init__(content, markup=False, **kwargs)
 
     DEFAULT_CSS = """
     StatusLine {

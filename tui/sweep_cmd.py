@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from engine import Config, ConfigError, DataError, load_toml
-from engine.report import write_report
+from engine.report import show, write_report
 from engine.sweep import PRESETS, Sweep, SweepResult, load_sweep, preset, run_sweeps, save_sweep
 
 from .cli import Parser, UsageError, add_training_flags, check_writable, config_from_args, flag
@@ -46,7 +46,7 @@ def sweep_parser() -> Parser:
         "sets every hidden layer, hidden=8x4 gives layers of 8 and 4",
     )
     what.add_argument("--sweep", metavar="FILE.toml", help="a sweep saved with --save-sweep")
-    add_training_flags(parser)
+    add_training_flags(parser, weights=False)
     parser.add_argument("--jobs", metavar="N", help="processes to train in [number of cores]")
     parser.add_argument("--out", metavar="DIR", help="write CSV, JSON, Markdown and charts here")
     parser.add_argument("--save-sweep", metavar="FILE.toml", help="save the sweep definition")
@@ -171,12 +171,12 @@ def chart(result: SweepResult, setting: str, width: int = 100, height: int = 30)
     of the other varied settings. Plain text: curves differ by marker, named in the legend."""
     import plotext as plt
 
-    from .chart import downsample
+    from .chart import LOSS_FLOOR, downsample
 
     others = [key for key, _ in result.sweep.vary if key != setting]
     panels: dict[str, list] = {}
     for run in result.runs:
-        title = " ".join(f"{k}={_show(getattr(run.config, k))}" for k in others) or setting
+        title = " ".join(f"{k}={show(getattr(run.config, k))}" for k in others) or setting
         panels.setdefault(title, []).append(run)
     plt.clf()
     plt.subplots(len(panels), 1)
@@ -185,26 +185,18 @@ def chart(result: SweepResult, setting: str, width: int = 100, height: int = 30)
         plt.subplot(row, 1)
         plt.theme("clear")
         for i, run in enumerate(runs):
-            losses = [x for x in run.loss_history if x > 0]
+            losses = run.loss_history
             if not losses:
                 continue
             index = downsample(len(losses), width - 12)
             plt.plot(
                 [int(j) + 1 for j in index],
-                [math.log10(losses[j]) for j in index],
+                [math.log10(max(losses[j], LOSS_FLOOR)) for j in index],
                 marker=CHART_MARKERS[i % len(CHART_MARKERS)],
-                label=f"{setting}={_show(getattr(run.config, setting))}",
+                label=f"{setting}={show(getattr(run.config, setting))}",
             )
         plt.title(f"{result.sweep.name}: log10(loss) by epoch, {title}")
         plt.xlabel("epoch")
     text = plt.build()
     plt.clf()
     return re.sub(r"\x1b\[[0-9;]*m", "", text) + "\n"
-
-
-def _show(value) -> str:
-    if isinstance(value, tuple):
-        return ",".join(map(str, value))
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)

@@ -16,10 +16,13 @@ from textual.strip import Strip
 HEADERS = ("#", "x1", "x2", "truth", "prediction", "ok")
 
 
+EXPONENT_FROM = 1e5
+"""Inputs of this magnitude or more are shown in exponent form."""
+
+
 def format_input(value: float) -> str:
-    """An input value with 4 decimals, or in exponent form when that would be too long."""
-    text = f"{value:.4f}"
-    return text if len(text) <= 10 else f"{value:.3e}"
+    """An input value with 4 decimals, or in exponent form from EXPONENT_FROM on."""
+    return f"{value:.4f}" if abs(value) < EXPONENT_FROM else f"{value:.3e}"
 
 
 def format_prediction(value: float) -> str:
@@ -41,20 +44,30 @@ class SampleTable(ScrollView, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.labels = np.zeros(0)
-        self._inputs: list[tuple[str, str]] = []
+        self._x = np.zeros((0, 2))
         self.predictions: np.ndarray | None = None
         self._widths = [len(h) for h in HEADERS]
 
     def set_data(self, x: np.ndarray, y: np.ndarray) -> None:
         """Show a new dataset: inputs x (n, 2), labels y (n,); predictions are cleared."""
         self.labels = y
-        self._inputs = [(format_input(a), format_input(b)) for a, b in x]
+        self._x = x
         self.predictions = None
         n = len(y)
+
+        def width(column: int) -> int:
+            # within each of format_input's two forms the text grows with the magnitude (and a
+            # sign), so the widest is among each form's most negative and most positive values
+            values = x[:, column]
+            fixed = values[np.abs(values) < EXPONENT_FROM]
+            candidates = [values.min(), values.max()] if n else []
+            candidates += [fixed.min(), fixed.max()] if fixed.size else []
+            return max([len(HEADERS[column + 1])] + [len(format_input(v)) for v in candidates])
+
         self._widths = [
             max(len(HEADERS[0]), len(str(max(n - 1, 0)))),
-            max([len(HEADERS[1])] + [len(a) for a, _ in self._inputs]),
-            max([len(HEADERS[2])] + [len(b) for _, b in self._inputs]),
+            width(0),
+            width(1),
             len(HEADERS[3]),
             len(HEADERS[4]),
             3,
@@ -69,7 +82,7 @@ class SampleTable(ScrollView, can_focus=True):
 
     def row_cells(self, index: int) -> tuple[str, ...]:
         """The cells of data row ``index`` as drawn."""
-        x1, x2 = self._inputs[index]
+        x1, x2 = format_input(self._x[index, 0]), format_input(self._x[index, 1])
         truth = str(int(self.labels[index]))
         if self.predictions is None:
             prediction, mark = "", ""
@@ -93,7 +106,7 @@ class SampleTable(ScrollView, can_focus=True):
             )
         else:
             index = scroll_y + y - 1
-            if not 0 <= index < len(self._inputs):
+            if not 0 <= index < len(self.labels):
                 return Strip.blank(width, base)
             cells = self.row_cells(index)
             style = base
@@ -106,7 +119,7 @@ class SampleTable(ScrollView, can_focus=True):
     def visible_rows(self) -> list[tuple[str, ...]]:
         """The data rows currently on screen, as cells (for tests and screen readers)."""
         first = int(self.scroll_offset.y)
-        last = min(len(self._inputs), first + max(self.size.height - 1, 0))
+        last = min(len(self.labels), first + max(self.size.height - 1, 0))
         return [self.row_cells(i) for i in range(first, last)]
 
     def on_resize(self) -> None:

@@ -34,7 +34,6 @@ def pump(
     first_epoch = 1
     due = time.monotonic() + interval
     accuracy = 0.0
-    perfect_at = None
 
     def flush() -> None:
         nonlocal losses, first_epoch, due
@@ -47,7 +46,7 @@ def pump(
                 snapshot=run.snapshot(),
                 saturated=run.saturated,
                 paused=control.paused,
-                perfect_at=perfect_at,
+                perfect_at=run.epochs_to_100,
             )
         )
         first_epoch += len(losses)
@@ -59,8 +58,6 @@ def pump(
         for result in run:
             losses.append(result.loss)
             accuracy = result.accuracy
-            if perfect_at is None and accuracy == 1.0:
-                perfect_at = result.epoch
             if time.monotonic() >= due:
                 flush()
         if losses:

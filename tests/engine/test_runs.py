@@ -1,6 +1,7 @@
 """Reproducibility, divergence, saturation and the pause/step/cancel handle."""
 
 import threading
+import time
 import warnings
 
 import numpy as np
@@ -74,6 +75,12 @@ def test_pause_step_resume_and_cancel_from_another_thread():
             seen.append(result.epoch)
             first.set()
 
+    def until(condition):
+        deadline = time.monotonic() + 5
+        while not condition() and time.monotonic() < deadline:
+            time.sleep(0.001)
+        return condition()
+
     run.control.pause()
     run.control.step()  # one epoch while paused
     worker = threading.Thread(target=pump)
@@ -82,7 +89,11 @@ def test_pause_step_resume_and_cancel_from_another_thread():
     worker.join(0.2)
     assert worker.is_alive() and seen == [1]  # held after the single step
     run.control.step(2)
+    assert until(lambda: len(seen) == 3)
+    worker.join(0.2)
+    assert seen == [1, 2, 3]  # exactly the two steps owed, then held again
     run.control.resume()
+    assert until(lambda: len(seen) > 50)  # running freely
     run.control.cancel()
     worker.join(5)
     assert not worker.is_alive()

@@ -133,4 +133,4 @@ async def test_command_line_weights_start_and_save_every_run(tmp_path):
         await pilot.pause()
         net = Network((2, 4, 4, 1), "sigmoid")
         load_weights(net, "end.npz")
-        assert np.array_equal(net.theta, app.latest.net.theta)
+        assert np.array_equal(net.theta, app.session.current.weights)

@@ -163,3 +163,28 @@ async def test_a_failure_inside_training_is_a_state_not_a_crash(monkeypatch):
         await pilot.press("ctrl+r")
         await finished(pilot)
         assert status(app).startswith("done")
+
+
+async def test_markup_typed_into_a_field_is_shown_as_typed():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_into(pilot, "lr", "[/]")
+        await pilot.pause()
+        assert "[/]" in str(app.main.form.query_one("#error-lr").content)
+        await type_into(pilot, "data", "[bold]x.csv")
+        await pilot.pause()
+        assert "[bold]x.csv: no such file" in str(app.main.form.query_one("#error-data").content)
+        assert app._exception is None
+
+
+async def test_reset_and_scale_keys():
+    app = make_app(autostart=True, dataset="xor", epochs=300)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await finished(pilot)
+        chart = app.main.chart
+        assert chart.log_scale and chart.series[1].max() < 0  # log10 of losses below 1
+        await pilot.press("ctrl+y")
+        assert not chart.log_scale and chart.series[1].min() > 0  # the losses themselves
+        await pilot.press("ctrl+l")
+        assert status(app).startswith("ready") and chart.epochs == 0
+        assert app.main.table.predictions is None

@@ -152,3 +152,19 @@ async def test_network_view_shows_weights_and_flags_dead_units():
         assert "DEAD" in text and "dead unit" in text
         first_weight = record.weights[0]
         assert f"{first_weight:+.3f}" in text
+
+
+async def test_every_view_after_a_divergence(recwarn):
+    app = make_app(autostart=True, dataset="xor", activation="none", lr=1e200)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await finished(pilot)
+        assert app.session.current.state == "diverged"
+        for key in ("f2", "f3", "f5", "f4"):
+            await pilot.press(key)
+            await pilot.pause(0.3)
+        await pilot.press("f3")
+        screen = app.screen
+        await until(pilot, lambda: screen.map.grid is not None)
+        await until(pilot, lambda: "not finite" in screen_text(app))
+        assert app._exception is None
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

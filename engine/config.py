@@ -250,7 +250,8 @@ def _parse_path(name: str, value: Any) -> Any:
 
 def _parse_hidden(name: str, value: Any) -> Any:
     if isinstance(value, str):
-        parts = [part.strip() for part in value.replace(" ", ",").split(",") if part.strip()]
+        text = value.strip()
+        parts = [part.strip() for part in text.split(",")] if text else []
         try:
             return tuple(int(part) for part in parts)
         except ValueError:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
+from .datasets import DATASETS
+from .optimizers import OPTIMIZERS
 
 REPORT_FILES = ("loss_history.csv", "summary.json", "summary.md")
 
@@ -66,10 +68,26 @@ class RunSummary:
         }
 
 
+def settings(config: Config) -> dict[str, object]:
+    """The settings that apply to a run, as a label shows them; None where one does not apply
+    (samples and noise for xor or a CSV file, batch size for gd and sgd). A CSV file is shown
+    by its name under ``dataset``."""
+    values = {f.name: getattr(config, f.name) for f in dataclasses.fields(Config)}
+    del values["data"]
+    if config.data:
+        values.update(dataset=Path(config.data).name, samples=None, noise=None)
+    elif not DATASETS[config.dataset].uses_samples:
+        values.update(samples=None, noise=None)
+    if not OPTIMIZERS[config.optimizer].uses_batch_size:
+        values["batch_size"] = None
+    return values
+
+
 def differing(configs: Sequence[Config]) -> list[str]:
-    """Names of the config fields whose values are not the same in every config."""
-    names = [f.name for f in dataclasses.fields(Config)]
-    return [n for n in names if len({show(getattr(c, n)) for c in configs}) > 1]
+    """Settings that take more than one value among the configs (where they apply)."""
+    table = [settings(c) for c in configs]
+    names = list(table[0]) if table else []
+    return [n for n in names if len({show(t[n]) for t in table if t[n] is not None}) > 1]
 
 
 def labels(configs: Sequence[Config], order: Sequence[str] = ()) -> list[str]:
@@ -78,7 +96,8 @@ def labels(configs: Sequence[Config], order: Sequence[str] = ()) -> list[str]:
     names = sorted(
         differing(configs), key=lambda n: list(order).index(n) if n in order else len(order)
     )
-    raw = [" ".join(f"{n}={show(getattr(c, n))}" for n in names) for c in configs]
+    table = [settings(c) for c in configs]
+    raw = [" ".join(f"{n}={show(t[n])}" for n in names if t[n] is not None) for t in table]
     raw = [text or f"run {i}" for i, text in enumerate(raw, start=1)]
     seen: dict[str, int] = {}
     unique = []

@@ -64,6 +64,9 @@ class Sweep:
                 raise ConfigError(key, "needs at least one value")
             parsed = tuple(_sweep_value(base, key, value) for value in values)
             checked.append((key, parsed))
+        if base.data and any(key in ("dataset", "samples", "noise") for key, _ in checked):
+            key = next(k for k, _ in checked if k in ("dataset", "samples", "noise"))
+            raise ConfigError(key, f"does not apply: every run reads the CSV file {base.data}")
         sweep = cls(base=base, vary=tuple(checked), name=name)
         sweep.configs()  # every combination must be a valid config
         return sweep

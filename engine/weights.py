@@ -76,5 +76,25 @@ def load_weights(net: Network, path: str | Path) -> None:
         b[:] = arrays[f"b{i}"]
 
 
+def saved_activation(path: str | Path) -> str | None:
+    """The hidden activation a weights file says it was trained with, if it says so."""
+    try:
+        with np.load(Path(path), allow_pickle=False) as archive:
+            return json.loads(str(archive["meta"])).get("activation")
+    except (OSError, ValueError, KeyError, AttributeError, EOFError, zipfile.BadZipFile):
+        return None
+
+
+def activation_note(path: str | Path, activation: str) -> str | None:
+    """A one-line note when weights saved from one activation start a run of another."""
+    saved = saved_activation(path)
+    if saved and saved != activation:
+        return (
+            f"note: {path} holds weights trained with {saved}; this run uses {activation} "
+            f"(--activation {saved} to match)"
+        )
+    return None
+
+
 def _shape(shape: tuple[int, ...]) -> str:
     return "(" + ", ".join(map(str, shape)) + ")"

@@ -28,7 +28,7 @@ from .live import LiveView
 class BoundaryScreen(LiveView):
     """The network's output over the plane, with every sample on it."""
 
-    HEADING = "Decision boundary: output 0 blue .. 1 orange   o = label 0   x = label 1"
+    HEADING = "Decision boundary: the network's output over the plane  o: label 0  x: label 1"
     BINDINGS = [
         Binding(
             "m", "toggle_mode", "Colour/shade", tooltip="Draw the map in colours or in characters"
@@ -45,11 +45,12 @@ class BoundaryScreen(LiveView):
 
     def compose_view(self) -> ComposeResult:
         yield BoundaryMap(id="map")
-        yield Static("", id="map-axes")
+        yield Static("", id="map-axes", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(BoundaryMap).shade_mode = bool(os.environ.get("NO_COLOR"))
         self._computed_for: tuple | None = None
+        self._axes, self._finite = "", True
         super().on_mount()
 
     @property
@@ -90,15 +91,23 @@ class BoundaryScreen(LiveView):
         finite = bool(np.isfinite(message.grid).all())
         self.map.set_grid(message.grid, message.bounds)
         x1_min, x1_max, x2_min, x2_max = message.bounds
-        self.query_one("#map-axes", Static).update(
-            f"x1 from {x1_min:.3g} (left) to {x1_max:.3g} (right)   "
-            f"x2 from {x2_min:.3g} (bottom) to {x2_max:.3g} (top)   m: colour/shade"
-            if finite
-            else "the network's outputs are not finite (the run diverged): nothing to shade"
-        )
+        self._axes = f"x1 {x1_min:.3g}..{x1_max:.3g}  x2 {x2_min:.3g}..{x2_max:.3g}"
+        self._finite = finite
+        self.caption()
+
+    def caption(self) -> None:
+        """The line under the map: what the shades mean, the plane's extent, the key."""
+        if not self._finite:
+            text = "the network's outputs are not finite (the run diverged): nothing to shade"
+        elif self.map.shade_mode:
+            text = f"0 ' ' · ░ ▒ 1   {self._axes}   m: colours"
+        else:
+            text = f"0 blue .. 1 orange   {self._axes}   m: shades"
+        self.query_one("#map-axes", Static).update(text)
 
     def on_resize(self) -> None:
         self.tick(force=True)
 
     def action_toggle_mode(self) -> None:
         self.map.shade_mode = not self.map.shade_mode
+        self.caption()

@@ -8,7 +8,6 @@ When the sweep ends its runs join the runs table (f4).
 
 from __future__ import annotations
 
-import numpy as np
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -18,7 +17,7 @@ from textual_plotext import PlotextPlot
 from engine import ConfigError
 from engine.report import labels, show
 from engine.sweep import PRESETS, Sweep, preset
-from tui.chart import LOSS_FLOOR, downsample
+from tui.chart import overlay
 from tui.experiment import RUNNING
 
 from .live import LiveView
@@ -35,10 +34,14 @@ def vary_text(sweep: Sweep) -> str:
 class ExperimentsScreen(LiveView):
     """Run a sweep and watch its curves fill in."""
 
-    HEADING = "Experiments: f9 runs the sweep (again: cancels); finished runs join the runs table"
+    HEADING = "Experiments: f9 runs a sweep (f9 again cancels); its runs join the runs table"
     BINDINGS = [
         Binding(
-            "f9", "run_sweep", "Run/cancel", tooltip="Run the sweep, or cancel it", priority=True
+            # not a priority key: it waits its turn behind keys typed into the Vary field
+            "f9",
+            "run_sweep",
+            "Run/cancel",
+            tooltip="Run the sweep, or cancel it",
         ),
     ]
 
@@ -62,6 +65,7 @@ class ExperimentsScreen(LiveView):
         yield Static("", id="sweep-note", markup=False)
         yield ProgressBar(id="sweep-progress", show_eta=False)
         yield PlotextPlot(id="sweep-chart")
+        yield Static("", id="sweep-legend", classes="legend", markup=False)
 
     def on_mount(self) -> None:
         self._sections: list[str] = []
@@ -83,9 +87,17 @@ class ExperimentsScreen(LiveView):
         vary = self.query_one("#sweep-vary", Input)
         if name != CUSTOM:
             sections = preset(name)
-            vary.value = " | ".join(vary_text(s) for s in sections)
+            if len(sections) == 1:
+                vary.value = vary_text(sections[0])
+            else:
+                runs = len({c for s in sections for c in s.configs()})
+                vary.value = f"{len(sections)} sections, {runs} runs: " + ", ".join(
+                    s.name for s in sections
+                )
             vary.disabled = True
         else:
+            if vary.disabled:
+                vary.value = ""
             vary.disabled = False
 
     def sweeps(self) -> list[Sweep] | None:
@@ -97,8 +109,12 @@ class ExperimentsScreen(LiveView):
         if base is None:
             self.say("The main form has invalid settings: fix them first (escape).")
             return None
+        specs = self.query_one("#sweep-vary", Input).value.split()
+        if not specs:
+            self.say("Vary: type the settings to vary, e.g. lr=0.1,1 dataset=linear,xor")
+            return None
         try:
-            return [Sweep.parse(base, self.query_one("#sweep-vary", Input).value.split())]
+            return [Sweep.parse(base, specs)]
         except ConfigError as error:
             self.say(f"Vary: {error}")
             return None
@@ -159,24 +175,19 @@ class ExperimentsScreen(LiveView):
     def plot(self, experiment) -> None:
         """The shown section's loss curves (log10), labelled by what differs."""
         chart = self.query_one("#sweep-chart", PlotextPlot)
-        plt = chart.plt
-        plt.clear_data()
-        plt.clear_figure()
+        chart.plt.clear_data()
+        chart.plt.clear_figure()
         sweep = self.shown_sweep(experiment)
-        self.series_labels = []
+        curves = []
         if sweep is not None:
             configs = sweep.configs()
             names = labels(configs, [key for key, _ in sweep.vary])
-            points = max(chart.size.width - 10, 10)
             for config, name in zip(configs, names):
                 run = experiment.runs.get(config)
-                if run is None or not run.loss_history:
-                    continue
-                losses = np.asarray(run.loss_history)
-                index = downsample(len(losses), points)
-                values = np.log10(np.maximum(losses[index], LOSS_FLOOR))
-                plt.plot((index + 1).tolist(), values.tolist(), label=name)
-                self.series_labels.append(name)
-            plt.title(f"{sweep.name}: log10(loss) by epoch")
-        plt.xlabel("epoch")
+                if run is not None and run.loss_history:
+                    curves.append((name, run.loss_history))
+        self.series_labels = [name for name, _ in curves]
+        title = f"{sweep.name}: log10(loss) by epoch" if sweep else "no sweep yet"
+        legend = overlay(chart.plt, curves, max(chart.size.width - 10, 10), title)
+        self.query_one("#sweep-legend", Static).update(legend)
         chart.refresh()

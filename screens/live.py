@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
 from tui.keybar import KeyBar
 from tui.session import RunRecord
-from tui.status import StatusLine, status_text
+from tui.status import StatusLine, TooSmall, status_text
 
 REFRESH = 0.5
 """Seconds between redraws of a view while its run changes."""
@@ -32,7 +33,9 @@ class LiveView(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(self.HEADING, classes="view-heading")
-        yield from self.compose_view()
+        with Vertical(id="view-body"):
+            yield from self.compose_view()
+        yield TooSmall()
         yield StatusLine(status_text(None, self.app.initial.epochs))
         yield KeyBar()
 
@@ -61,7 +64,7 @@ class LiveView(Screen):
             self.update_view(self.record)
 
     def show_status(self, record: RunRecord | None) -> None:
-        self.query_one(StatusLine).show(record, self.app.initial.epochs)
+        self.query_one(StatusLine).show(record, self.app.main.ready_epochs())
 
     def update_view(self, record: RunRecord | None) -> None:
         """Draw the view for this run (or for no run yet)."""

@@ -51,7 +51,8 @@ def matrix_table(block: np.ndarray, inputs: list[str], dead: np.ndarray | None) 
             strength = min(abs(float(value)) / scale, 1.0) if np.isfinite(value) else 1.0
             colour = (POSITIVE if value >= 0 else NEGATIVE).with_alpha(0.15 + 0.7 * strength)
             background = Color(0, 0, 0).blend(colour, colour.a).rich_color
-            cells.append(Text(f"{value:+.3f}", style=Style(bgcolor=background)))
+            text = f"{value:+.3f}" if abs(value) < 1e4 or value != value else f"{value:+.2e}"
+            cells.append(Text(text, style=Style(bgcolor=background)))
         table.add_row(name, *cells)
     return table
 

@@ -84,7 +84,8 @@ class PathPrompt(ModalScreen[str | None]):
         if replaced and self._confirmed != text:
             self._confirmed = text
             names = ", ".join(p.name for p in replaced)
-            self.say(f"{names} exists: press Enter again to overwrite, Escape to cancel.")
+            verb = "exists" if len(replaced) == 1 else "exist"
+            self.say(f"{names} {verb}: press Enter again to overwrite, Escape to cancel.")
             return
         self.dismiss(str(path))
 

@@ -33,13 +33,7 @@ def scatter(plot: PlotextPlot, x: np.ndarray, classes: np.ndarray, title: str) -
     for label, (marker, colour) in MARKERS.items():
         points = x[classes == label]
         if len(points):
-            plt.scatter(
-                points[:, 0].tolist(),
-                points[:, 1].tolist(),
-                marker=marker,
-                color=colour,
-                label=f"{label} ({marker})",
-            )
+            plt.scatter(points[:, 0].tolist(), points[:, 1].tolist(), marker=marker, color=colour)
     plt.title(title)
     plt.xlabel("x1")
     plt.ylabel("x2")
@@ -67,7 +61,10 @@ class ResultScreen(LiveView):
         if record.predictions is None:
             scatter(prediction, x[:0], labels[:0], "Prediction: not yet")
         else:
+            finite = np.isfinite(record.predictions)
             predicted = (record.predictions >= 0.5).astype(int)
             accuracy = float(np.mean(predicted == labels))
             title = f"Prediction (accuracy {percent(accuracy)})"
-            scatter(prediction, x, predicted, title)
+            if not finite.all():
+                title = "Prediction: not finite (the run diverged)"
+            scatter(prediction, x[finite], predicted[finite], title)

@@ -7,22 +7,21 @@ removed, and the marked runs (or all) exported as CSV, JSON and Markdown.
 
 from __future__ import annotations
 
-import numpy as np
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
 from engine.report import existing_report_files, labels, write_report
-from tui.chart import LOSS_FLOOR, downsample
+from tui.chart import overlay
 from tui.session import RunRecord
 from tui.status import percent, short_loss
 
 from .live import LiveView
 from .prompt import PathPrompt
 
-COLUMNS = ("mark", "#", "settings", "state", "final loss", "acc", "to 100%", "diverged")
+COLUMNS = ("", "#", "state", "final loss", "acc", "to 100%", "diverged", "settings")
 
 
 class RunsScreen(LiveView):
@@ -40,6 +39,7 @@ class RunsScreen(LiveView):
     def compose_view(self) -> ComposeResult:
         yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)
         yield PlotextPlot(id="overlay")
+        yield Static("", id="overlay-legend", classes="legend", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -72,12 +72,12 @@ class RunsScreen(LiveView):
             table.add_row(
                 "*" if record.run_id in self.session.marked else " ",
                 str(record.run_id),
-                Text(name),  # plain: a CSV path in a label may hold "["
                 record.status(),
                 loss,
                 percent(record.accuracy),
                 "-" if record.epochs_to_100 is None else str(record.epochs_to_100),
                 "yes" if record.diverged_at is not None else "no",
+                Text(name),  # plain: a CSV file's name in a label may hold "["
                 key=str(record.run_id),
             )
         if cursor is not None and str(cursor) in table.rows:
@@ -96,24 +96,14 @@ class RunsScreen(LiveView):
     def plot_marked(self) -> None:
         """Overlay the marked runs' loss curves (log10), labelled by what differs."""
         plot = self.query_one("#overlay", PlotextPlot)
-        plt = plot.plt
-        plt.clear_data()
-        plt.clear_figure()
+        plot.plt.clear_data()
+        plot.plt.clear_figure()
         marked = self.marked_runs()
         self.series_labels = labels([r.config for r in marked]) if marked else []
-        points = max(plot.size.width - 10, 10)
-        for record, name in zip(marked, self.series_labels):
-            n = record.epoch
-            if not n:
-                continue
-            index = downsample(n, points)
-            values = np.frombuffer(record.losses, dtype=np.float64)[index]
-            values = np.log10(np.maximum(values, LOSS_FLOOR))
-            finite = np.isfinite(values)
-            plt.plot((index[finite] + 1).tolist(), values[finite].tolist(), label=name)
-        plt.title("marked runs: log10(loss) by epoch" if marked else "mark runs with space")
-        plt.xlabel("epoch")
-        plt.ylabel("log10(loss)")
+        curves = [(name, r.losses) for r, name in zip(marked, self.series_labels)]
+        title = "marked runs: log10(loss) by epoch" if marked else "mark runs with space"
+        legend = overlay(plot.plt, curves, max(plot.size.width - 10, 10), title)
+        self.query_one("#overlay-legend", Static).update(legend)
         plot.refresh()
 
     def action_mark(self) -> None:
@@ -146,6 +136,8 @@ class RunsScreen(LiveView):
         if record.active:
             self.app.notify("Stop the run first (ctrl+g).", title="Cannot remove it")
             return
+        if record is self.session.current:
+            self.app.action_reset()  # the main screen no longer shows it
         self.session.remove(record.run_id)
         self.tick(force=True)
 

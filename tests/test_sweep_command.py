@@ -63,7 +63,7 @@ def test_vary_writes_files_that_parse_back(tmp_path, capsys):
     )
     assert status == 0
     printed = capsys.readouterr().out
-    assert "lr=0.5 hidden=2,2" in printed and "4 runs in" in printed
+    assert "lr=0.5 hidden=2,2" in printed and "4 runs trained in" in printed
     rows = list(csv.reader((out / "loss_history.csv").read_text().splitlines()))
     assert rows[0] == [
         "lr=0.5 hidden=2,2",

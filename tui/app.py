@@ -18,6 +18,7 @@ from textual.screen import ModalScreen, Screen
 
 from engine import Config, ConfigError, DataError, Network, Run, WeightsError, load_toml, save_toml
 from engine import save_weights as write_weights
+from engine.weights import activation_note
 from screens.boundary import BoundaryScreen
 from screens.experiments import ExperimentsScreen
 from screens.help import HelpScreen
@@ -31,6 +32,7 @@ from screens.runs import RunsScreen
 from .experiment import CANCELLED, DONE, FAILED, Experiment, pump_sweep
 from .messages import SweepEnded, SweepProgress, TrainingEnded, TrainingFailed, TrainingProgress
 from .session import ACTIVE, DIVERGED, PAUSED, RUNNING, STOPPED, RunRecord, Session
+from .status import MIN_HEIGHT, MIN_WIDTH
 from .worker import pump
 
 ACTION_BINDINGS = [
@@ -212,6 +214,10 @@ class BackpropApp(App[None]):
     def main(self) -> MainScreen:
         return self.screen_stack[0]
 
+    def on_resize(self, event) -> None:
+        tiny = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
+        self.set_class(tiny, "-tiny")
+
     def on_mount(self) -> None:
         if self.autostart:
             self.call_after_refresh(self.action_train)
@@ -245,7 +251,7 @@ class BackpropApp(App[None]):
                     binding.tooltip or binding.description,
                     partial(screen.run_action, binding.action),
                 )
-        ours = {"Quit", "Keys", "Save screenshot"}
+        ours = {"Quit", "Keys", "Screenshot", "Save screenshot"}
         for command in super().get_system_commands(screen):
             if command.title not in ours:
                 yield command
@@ -284,6 +290,9 @@ class BackpropApp(App[None]):
             return None
         if paused:
             run.control.pause()
+        note = self.init_weights and activation_note(self.init_weights, config.activation)
+        if note:
+            self.notify(note, title="Starting weights", severity="warning")
         self.training = run
         record = self.session.start(config, run.data)
         record.state = PAUSED if paused else RUNNING

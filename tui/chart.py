@@ -26,6 +26,46 @@ def downsample(n: int, points: int) -> np.ndarray:
     return np.unique(np.linspace(0, n - 1, max(points, 2)).round().astype(np.int64))
 
 
+MARKERS = "*+ox#@%&=$"
+"""One plain character per overlaid curve, so curves differ without colour."""
+
+
+def epoch_axis(plt, epochs: int) -> None:
+    """An x axis of epochs 1..epochs with four whole-number ticks."""
+    last = max(epochs, 2)
+    plt.xlim(1, last)
+    ticks = sorted({int(round(t)) for t in np.linspace(1, last, 4)})
+    plt.xticks(ticks, [str(t) for t in ticks])
+    plt.xlabel("epoch")
+
+
+def log_losses(losses, points: int) -> tuple[np.ndarray, np.ndarray]:
+    """(epochs, log10 losses) of about ``points`` evenly spread epochs, finite ones only."""
+    values = np.asarray(losses, dtype=np.float64)
+    index = downsample(len(values), points)
+    with np.errstate(all="ignore"):
+        logs = np.log10(np.maximum(values[index], LOSS_FLOOR))
+    finite = np.isfinite(logs)
+    return index[finite] + 1, logs[finite]
+
+
+def overlay(plt, curves: list[tuple[str, object]], points: int, title: str) -> str:
+    """Plot log10 loss curves, one marker each, and return their legend as one line of text
+    ("* lr=0.1   + lr=1"): kept out of the plot, where plotext's legend would hide data."""
+    legend, longest = [], 0
+    for i, (name, losses) in enumerate(curves):
+        marker = MARKERS[i % len(MARKERS)]
+        epochs, values = log_losses(losses, points)
+        if len(epochs):
+            plt.plot(epochs.tolist(), values.tolist(), marker=marker)
+            longest = max(longest, int(epochs[-1]))
+        legend.append(f"{marker} {name}")
+    plt.title(title)
+    plt.ylabel("log10(loss)")
+    epoch_axis(plt, longest)
+    return "   ".join(legend)
+
+
 class LossChart(PlotextPlot):
     """The loss curve of one run: x = epoch, y = loss or log10(loss)."""
 
@@ -72,10 +112,6 @@ class LossChart(PlotextPlot):
         self.series = (epochs[finite], values[finite])
         if len(self.series[0]):
             plt.plot(self.series[0].tolist(), self.series[1].tolist(), marker="braille")
-        plt.xlabel("epoch")
         plt.ylabel("log10(loss)" if self.log_scale else "loss")
-        if n:
-            plt.xlim(1, max(n, 2))
-            ticks = sorted({int(round(t)) for t in np.linspace(1, max(n, 2), 4)})
-            plt.xticks(ticks, [str(t) for t in ticks])
+        epoch_axis(plt, n)
         self.refresh()

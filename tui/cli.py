@@ -181,6 +181,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("backprop-tui: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. "| head": the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as error:  # a bug: one line for the user, the details in a file
         log = _write_crash_log()
         print(f"backprop-tui: unexpected error: {error!r} (details in {log})", file=sys.stderr)

@@ -8,15 +8,26 @@ noise for xor or a CSV file, batch size for gd and sgd) are disabled, and Tab sk
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Select, Static
 
-from engine import ACTIVATIONS, DATASETS, LOSSES, OPTIMIZERS, Config, ConfigError
+from engine import (
+    ACTIVATIONS,
+    DATASETS,
+    LOSSES,
+    OPTIMIZERS,
+    Config,
+    ConfigError,
+    DataError,
+    load_csv,
+)
 from engine.config import help_text
 
 CHOICES = {
@@ -55,12 +66,24 @@ class FieldValidator(Validator):
             if not path.is_file():
                 reason = "is a directory" if path.is_dir() else "no such file"
                 return self.failure(f"{value.strip()}: {reason}")
-            return self.success()
+            stat = path.stat()
+            problem = _csv_problem(str(path), stat.st_mtime_ns, stat.st_size)
+            return self.failure(problem) if problem else self.success()
         try:
             Config.from_values({self.field: value})
         except ConfigError as error:
             return self.failure(error.reason)
         return self.success()
+
+
+@lru_cache(maxsize=16)
+def _csv_problem(path: str, mtime: int, size: int) -> str | None:
+    """Why a CSV file cannot be used, or None; read once per version of the file."""
+    try:
+        load_csv(path)
+    except DataError as error:
+        return str(error)
+    return None
 
 
 def _reason(result: ValidationResult | None) -> str | None:
@@ -125,11 +148,15 @@ class ConfigForm(VerticalScroll, can_focus=False):
             )
         self._update_applicable()
 
+    class Edited(Message):
+        """A field changed (the next run's settings may be different)."""
+
     def on_input_changed(self, event: Input.Changed) -> None:
         name = event.input.id.removeprefix("field-")
         self._show_error(name, _reason(event.validation_result))
         if name == "data":
             self._update_applicable()
+        self.post_message(self.Edited())
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self._update_applicable()
@@ -170,6 +197,13 @@ class ConfigForm(VerticalScroll, can_focus=False):
                 if reason:
                     bad.append(name)
         return bad
+
+    def peek(self) -> Config | None:
+        """The config the form describes if every field is valid, without marking any."""
+        try:
+            return Config.from_values(self.values(), self._initial)
+        except ConfigError:
+            return None
 
     def config(self, base: Config | None = None) -> Config | None:
         """The config the form describes, or None after marking every invalid field."""

@@ -22,6 +22,7 @@ from typing import IO
 
 from engine import DataError, Run, WeightsError, save_weights
 from engine.training import SATURATION_HINT, RunResult
+from engine.weights import activation_note
 
 from .cli import (
     Parser,
@@ -63,6 +64,9 @@ def train_main(argv: list[str]) -> int:
     except WeightsError as error:
         raise UsageError("--init-weights", str(error)) from None
 
+    note = args.init_weights and activation_note(args.init_weights, config.activation)
+    if note:
+        print(f"backprop-tui train: {note}", file=sys.stderr)
     out = None if args.quiet else sys.stdout
     bar = Progress(config.epochs) if not args.quiet and sys.stderr.isatty() else None
     start = time.perf_counter()

@@ -132,8 +132,6 @@ class RunRecord:
             return f"diverged at epoch {self.diverged_at}"
         if self.state == FAILED:
             return f"failed: {self.error}"
-        if self.state == STOPPED:
-            return f"stopped at epoch {self.epoch}"
         return self.state
 
 

@@ -21,10 +21,11 @@ def status_text(record: RunRecord | None, epochs: int) -> str:
     if record is None:
         return f"ready  epoch 0/{epochs}  loss -  acc -  0 epochs/s"
     loss = "-" if record.loss is None else short_loss(record.loss)
+    accuracy = percent(record.accuracy) if record.epoch else "-"
     rate = f"{record.rate:,.0f} epochs/s" if record.state != PAUSED else "0 epochs/s"
     text = (
         f"{record.status()}  epoch {record.epoch}/{record.config.epochs}  loss {loss}  "
-        f"acc {percent(record.accuracy)}  {rate}"
+        f"acc {accuracy}  {rate}"
     )
     if record.saturated and record.state != DIVERGED:
         text += "\nsaturated: every output is stuck at 0 or 1 - the learning rate may be too high"
@@ -35,6 +36,21 @@ def status_text(record: RunRecord | None, epochs: int) -> str:
 
 def _wrapped_lines(text: str, width: int) -> int:
     return sum(max(1, -(-len(line) // width)) for line in text.split("\n"))
+
+
+MIN_WIDTH, MIN_HEIGHT = 56, 14
+"""Below this the panes are hidden and TooSmall says so (the status and keys stay)."""
+
+
+class TooSmall(Static):
+    """Shown instead of the panes when the terminal is too small for them."""
+
+    DEFAULT_CSS = """
+    TooSmall { display: none; height: 1fr; content-align: center middle; color: $text-warning; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(f"Make the terminal at least {MIN_WIDTH}x{MIN_HEIGHT} to see this.")
 
 
 class StatusLine(Static):

@@ -11,7 +11,6 @@ varied setting (chart_<setting>.txt); a preset with several sections writes one 
 from __future__ import annotations
 
 import dataclasses
-import math
 import os
 import re
 import sys
@@ -24,9 +23,6 @@ from engine.sweep import PRESETS, Sweep, SweepResult, load_sweep, preset, run_sw
 
 from .cli import Parser, UsageError, add_training_flags, check_writable, config_from_args, flag
 from .headless import Progress
-
-CHART_MARKERS = "*+ox#@%&=$"
-"""One plain character per curve, so the text charts read without colour."""
 
 
 def sweep_parser() -> Parser:
@@ -120,7 +116,12 @@ def sweep_main(argv: list[str]) -> int:
     elapsed = time.perf_counter() - start
     for result in results:
         print(table(result))
-    print(f"{total} runs in {elapsed:.1f} s with {jobs} process{'es' if jobs > 1 else ''}")
+    grid = sum(len(result.runs) for result in results)
+    shared = f" ({grid - total} in the grid were duplicates)" if grid > total else ""
+    print(
+        f"{total} run{'s' if total != 1 else ''} trained{shared} in {elapsed:.1f} s "
+        f"with {jobs} process{'es' if jobs > 1 else ''}"
+    )
     if args.out:
         for result in results:
             where = Path(args.out) / result.sweep.name if len(results) > 1 else Path(args.out)
@@ -166,37 +167,26 @@ def table(result: SweepResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def chart(result: SweepResult, setting: str, width: int = 100, height: int = 30) -> str:
+def chart(result: SweepResult, setting: str, width: int = 100, height: int = 22) -> str:
     """Loss curves (log10) with one curve per value of ``setting``; one panel per combination
-    of the other varied settings. Plain text: curves differ by marker, named in the legend."""
+    of the other varied settings. Plain text: curves differ by marker, named above each panel."""
     import plotext as plt
 
-    from .chart import LOSS_FLOOR, downsample
+    from .chart import overlay
 
     others = [key for key, _ in result.sweep.vary if key != setting]
     panels: dict[str, list] = {}
     for run in result.runs:
         title = " ".join(f"{k}={show(getattr(run.config, k))}" for k in others) or setting
         panels.setdefault(title, []).append(run)
-    plt.clf()
-    plt.subplots(len(panels), 1)
-    plt.plotsize(width, height * len(panels))
-    for row, (title, runs) in enumerate(panels.items(), start=1):
-        plt.subplot(row, 1)
+    text = []
+    for title, runs in panels.items():
+        plt.clf()
         plt.theme("clear")
-        for i, run in enumerate(runs):
-            losses = run.loss_history
-            if not losses:
-                continue
-            index = downsample(len(losses), width - 12)
-            plt.plot(
-                [int(j) + 1 for j in index],
-                [math.log10(max(losses[j], LOSS_FLOOR)) for j in index],
-                marker=CHART_MARKERS[i % len(CHART_MARKERS)],
-                label=f"{setting}={show(getattr(run.config, setting))}",
-            )
-        plt.title(f"{result.sweep.name}: log10(loss) by epoch, {title}")
-        plt.xlabel("epoch")
-    text = plt.build()
+        plt.plotsize(width, height)
+        curves = [(f"{setting}={show(getattr(r.config, setting))}", r.loss_history) for r in runs]
+        heading = f"{result.sweep.name}: log10(loss) by epoch, {title}"
+        legend = overlay(plt, curves, width - 12, heading)
+        text += [legend, plt.build(), ""]
     plt.clf()
-    return re.sub(r"\x1b\[[0-9;]*m", "", text) + "\n"
+    return re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(text)) + "\n"

@@ -89,7 +89,8 @@ class SampleTable(ScrollView, can_focus=True):
         else:
             p = float(self.predictions[index])
             prediction = format_prediction(p)
-            mark = "yes" if (p >= 0.5) == (self.labels[index] == 1.0) else "no"
+            right = (p >= 0.5) == (self.labels[index] == 1.0)
+            mark = "-" if p != p else "yes" if right else "no"  # "-": NaN, a diverged network
         return (str(index), x1, x2, truth, prediction, mark)
 
     def _line(self, cells: tuple[str, ...]) -> str:

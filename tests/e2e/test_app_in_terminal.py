@@ -41,7 +41,7 @@ def test_pause_step_resume_stop_by_keys(tmp_path):
         term.press("ctrl+t")
         term.wait_for("running")
         term.press("ctrl+g")
-        term.wait_for("stopped at epoch")
+        term.wait_for("stopped  epoch")
         term.press("ctrl+q")
         assert term.wait_exit() == 0
 
@@ -81,7 +81,7 @@ def test_resize_while_training(tmp_path):
             term.resize(cols, rows)
             term.wait_until(lambda: "running" in term.text())
         term.press("ctrl+g")
-        term.wait_for("stopped at epoch")
+        term.wait_for("stopped  epoch")
         term.press("ctrl+q")
         assert term.wait_exit() == 0
 

@@ -2,6 +2,7 @@
 
 from screens.experiments import ExperimentsScreen
 from screens.runs import RunsScreen
+from tui.messages import SweepProgress
 
 from .helpers import make_app, screen_text, send_keys, type_into, until
 
@@ -47,7 +48,11 @@ async def test_cancel_midway_then_start_again():
         kept = len(app.session.runs)
         assert 0 < kept < 36  # the runs that had finished are kept, the rest dropped
         await send_keys(pilot, "f9")
-        assert app.experiment.sweep_id == 2 and app.experiment.runs == {}  # no stale curves
+        await until(pilot, lambda: app.experiment.sweep_id == 2)
+        # a late message from the first sweep changes nothing: no stale curves
+        app.post_message(SweepProgress(sweep_id=1, runs={"stale": None}))
+        await pilot.pause(0)
+        assert "stale" not in app.experiment.runs
         await until(pilot, lambda: app.experiment.state == "done", timeout=120)
         assert len(app.session.runs) == kept + 36
         assert app.experiment.finished == 36

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -63,15 +64,17 @@ def main() -> None:
             f"round {i + 1}: app {apps[-1]:,.0f}   app+boundary {boundary[-1]:,.0f}   "
             f"headless {heads[-1]:,.0f} epochs/s"
         )
-    best_app, best_boundary, best_head = max(apps), max(boundary), max(heads)
-    print(
-        f"{args.dataset}, {args.epochs} epochs, default network and refresh, best of {args.rounds}"
-    )
-    print(f"app, main screen    {best_app:12,.0f} epochs/s")
-    print(f"app, boundary view  {best_boundary:12,.0f} epochs/s")
-    print(f"headless            {best_head:12,.0f} epochs/s")
-    print(f"app / headless = {best_app / best_head:.0%}")
-    print(f"app with boundary / app = {best_boundary / best_app:.0%}")
+    print(f"{args.dataset}, {args.epochs} epochs, default network and refresh")
+    print(f"{'epochs/s':20s} {'best':>10s} {'median':>10s}   ({args.rounds} rounds)")
+    rows = (("app, main screen", apps), ("app, boundary view", boundary), ("headless", heads))
+    for name, values in rows:
+        print(f"{name:20s} {max(values):10,.0f} {statistics.median(values):10,.0f}")
+    for name, pick in (("best", max), ("median", statistics.median)):
+        app, view, head = pick(apps), pick(boundary), pick(heads)
+        print(
+            f"{name:6s}: app / headless = {app / head:.0%}   "
+            f"app with boundary / app = {view / app:.0%}"
+        )
 
 
 if __name__ == "__main__":

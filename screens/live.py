@@ -64,7 +64,7 @@ class LiveView(Screen):
             self.update_view(self.record)
 
     def show_status(self, record: RunRecord | None) -> None:
-        self.query_one(StatusLine).show(record, self.app.main.ready_epochs())
+        self.query_one(StatusLine).show(record, self.app.main.ready_epochs)
 
     def update_view(self, record: RunRecord | None) -> None:
         """Draw the view for this run (or for no run yet)."""

@@ -84,4 +84,4 @@ class MainScreen(Screen):
         return (config or self.initial).epochs
 
     def show_status(self, record: RunRecord | None) -> None:
-        self.query_one(StatusLine).show(record, self.ready_epochs())
+        self.query_one(StatusLine).show(record, self.ready_epochs)

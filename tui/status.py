@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.widgets import Static
 
 from .session import DIVERGED, FAILED, PAUSED, RunRecord
@@ -70,8 +72,9 @@ class StatusLine(Static):
     StatusLine.-error { color: $text-error; }
     """
 
-    def show(self, record: RunRecord | None, epochs: int) -> None:
-        text = status_text(record, epochs)
+    def show(self, record: RunRecord | None, epochs: Callable[[], int]) -> None:
+        """Show the run; ``epochs()`` gives the next run's epochs when there is no run."""
+        text = status_text(record, epochs() if record is None else 0)
         # a new layout only when the height changes: relayout is the costliest redraw
         width = max(self.content_region.width, 1)
         old = _wrapped_lines(str(self.content), width)

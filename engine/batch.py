@@ -27,6 +27,8 @@ from .training import (
     make_dataset,
     saturated,
     seed_streams,
+    step,
+    step_batches,
 )
 
 
@@ -194,38 +196,18 @@ class BatchRun:
         return out
 
     def _full_batch_epoch(self):
-        net, ws, x, y, p, d, opt = (
-            self.net,
-            self._ws,
-            self._x,
-            self._y,
-            self._p,
-            self._d,
-            self._optimizer,
-        )
-        net.forward(ws, x, p)
-        np.subtract(p, y, d)
-        opt.step(net.theta, net.backward(ws, x, p, d))
+        x, y, p, d = self._x, self._y, self._p, self._d
+        step(self.net, self._optimizer, self._ws, x, y, p, d)
         return self._loss.mean(p, y, d, self._tmp)[:, 0], self._correct(self._positive)
 
     def _batched_epoch(self):
-        net, opt = self.net, self._optimizer
         x, y, p, d = self._x_seen, self._y_seen, self._p, self._d
         # each run shuffles with its own generator, as it would alone
         order = np.stack([rng.permutation(self.n) for rng in self._shufflers])[:, None, :]
         np.copyto(x, np.take_along_axis(self._x, np.broadcast_to(order, x.shape), axis=2))
         np.copyto(y, np.take_along_axis(self._y, order, axis=2))
         np.copyto(self._positive_seen, np.take_along_axis(self._positive, order, axis=2))
-        theta, ws = net.theta, self._ws
-        for xb, yb, pb, db in zip(*self._full_batches):
-            net.forward(ws, xb, pb)
-            np.subtract(pb, yb, db)
-            opt.step(theta, net.backward(ws, xb, pb, db))
-        if self._tail is not None:
-            ws, xb, yb, pb, db = self._tail
-            net.forward(ws, xb, pb)
-            np.subtract(pb, yb, db)
-            opt.step(theta, net.backward(ws, xb, pb, db))
+        step_batches(self.net, self._optimizer, self._ws, self._full_batches, self._tail)
         return self._loss.mean(p, y, d, self._tmp)[:, 0], self._correct(self._positive_seen)
 
     def _correct(self, positive: np.ndarray) -> np.ndarray:

@@ -110,6 +110,15 @@ class Config:
         )
 
 
+CHOICES: dict[str, Mapping[str, Any]] = {
+    "dataset": DATASETS,
+    "activation": ACTIVATIONS,
+    "optimizer": OPTIMIZERS,
+    "loss": LOSSES,
+}
+"""The settings that name a registry entry, and their registries (the choices offered)."""
+
+
 def help_text(name: str) -> str:
     """The one-line description of a config field."""
     return _FIELDS[name].metadata["help"]
@@ -284,16 +293,12 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
 # --- TOML files -------------------------------------------------------------------------------
 
 
-def load_toml(path: str | Path, base: Config | None = None) -> Config:
-    """Read a config saved by :func:`save_toml` (any subset of the fields).
-
-    Raises ConfigError whose field is the file's path for unreadable or malformed files, and
-    ``"<path>: <field>"`` for a bad value in it.
-    """
-    path = Path(path)
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """A TOML file's tables; ConfigError naming the file when it is missing or malformed."""
+    path = Path(path).expanduser()
     try:
         with path.open("rb") as handle:
-            values = tomllib.load(handle)
+            return tomllib.load(handle)
     except FileNotFoundError:
         raise ConfigError(str(path), "no such file") from None
     except IsADirectoryError:
@@ -302,6 +307,15 @@ def load_toml(path: str | Path, base: Config | None = None) -> Config:
         raise ConfigError(str(path), f"cannot read it ({error.strerror})") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(str(path), f"not a valid TOML file ({error})") from None
+
+
+def load_toml(path: str | Path, base: Config | None = None) -> Config:
+    """Read a config saved by :func:`save_toml` (any subset of the fields).
+
+    Raises ConfigError whose field is the file's path for unreadable or malformed files, and
+    ``"<path>: <field>"`` for a bad value in it.
+    """
+    values = read_toml(path)
     try:
         return Config.from_values(values, base)
     except ConfigError as error:

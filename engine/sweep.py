@@ -23,7 +23,7 @@ from multiprocessing.managers import SyncManager
 from pathlib import Path
 
 from .batch import BatchRun, batch_key
-from .config import Config, ConfigError, to_toml, tomllib
+from .config import Config, ConfigError, read_toml, to_toml
 from .report import RunSummary, labels
 from .training import Run, make_dataset
 
@@ -114,13 +114,7 @@ def save_sweep(sweep: Sweep, path: str | Path) -> None:
 def load_sweep(path: str | Path) -> Sweep:
     """Read a sweep written by :func:`save_sweep` ([base] settings, [vary] lists, a name)."""
     path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except FileNotFoundError:
-        raise ConfigError(str(path), "no such file") from None
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(str(path), f"not a valid sweep file ({error})") from None
+    data = read_toml(path)
     for key, kind in (("base", dict), ("vary", dict), ("name", str)):
         if key in data and not isinstance(data[key], kind):
             what = "a table" if kind is dict else "a string"

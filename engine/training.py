@@ -54,6 +54,23 @@ def saturated(p: np.ndarray, y: np.ndarray, old_loss, new_loss) -> np.ndarray:
     return wrong & stuck & ~falling
 
 
+def step(net: Network, optimizer, ws: Workspace, x, y, p, d) -> None:
+    """One optimizer step on a batch: forward (p), error d = p - y, backward, update."""
+    net.forward(ws, x, p)
+    np.subtract(p, y, d)
+    optimizer.step(net.theta, net.backward(ws, x, p, d))
+
+
+def step_batches(net: Network, optimizer, ws: Workspace, full_batches, tail) -> None:
+    """A pass of steps over the batches: ``full_batches`` are the pass's (x, y, p, d) arrays
+    viewed as (batches, ..., batch size); ``tail`` is the last, smaller batch with its own
+    workspace, or None."""
+    for xb, yb, pb, db in zip(*full_batches):
+        step(net, optimizer, ws, xb, yb, pb, db)
+    if tail is not None:
+        step(net, optimizer, *tail)
+
+
 class EpochResult(NamedTuple):
     """One finished epoch: its number (from 1), mean loss and accuracy (0..1) over the pass."""
 
@@ -314,39 +331,19 @@ class Run:
 
     def _full_batch_epoch(self) -> tuple[float, int]:
         """One step on the whole set; returns the loss and number correct before the step."""
-        net, ws, x, y, p, d, opt = (
-            self.net,
-            self._ws,
-            self._x,
-            self._y,
-            self._p,
-            self._d,
-            self._optimizer,
-        )
-        net.forward(ws, x, p)
-        np.subtract(p, y, d)
-        opt.step(net.theta, net.backward(ws, x, p, d))
+        x, y, p, d = self._x, self._y, self._p, self._d
+        step(self.net, self._optimizer, self._ws, x, y, p, d)
         return float(self._loss.mean(p, y, d, self._tmp)[0]), self._correct(self._positive)
 
     def _batched_epoch(self) -> tuple[float, int]:
         """One pass in a fresh random order, one step per batch (the last may be smaller)."""
-        net, opt, loss = self.net, self._optimizer, self._loss
         x, y, p, d = self._x_seen, self._y_seen, self._p, self._d
         order = self._rng.permutation(self.n)
         np.take(self._x, order, axis=1, out=x)
         np.take(self._y, order, axis=1, out=y)
         np.take(self._positive, order, axis=1, out=self._positive_seen)
-        theta, ws = net.theta, self._ws
-        for xb, yb, pb, db in zip(*self._full_batches):
-            net.forward(ws, xb, pb)
-            np.subtract(pb, yb, db)
-            opt.step(theta, net.backward(ws, xb, pb, db))
-        if self._tail is not None:
-            ws, xb, yb, pb, db = self._tail
-            net.forward(ws, xb, pb)
-            np.subtract(pb, yb, db)
-            opt.step(theta, net.backward(ws, xb, pb, db))
-        return float(loss.mean(p, y, d, self._tmp)[0]), self._correct(self._positive_seen)
+        step_batches(self.net, self._optimizer, self._ws, self._full_batches, self._tail)
+        return float(self._loss.mean(p, y, d, self._tmp)[0]), self._correct(self._positive_seen)
 
     def _correct(self, positive: np.ndarray) -> int:
         """How many of the pass's predictions are right: p >= 0.5 exactly where y = 1."""

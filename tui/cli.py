@@ -17,10 +17,6 @@ from pathlib import Path
 from typing import NoReturn
 
 from engine import (
-    ACTIVATIONS,
-    DATASETS,
-    LOSSES,
-    OPTIMIZERS,
     Config,
     ConfigError,
     DataError,
@@ -30,7 +26,7 @@ from engine import (
     load_weights,
     make_dataset,
 )
-from engine.config import help_text
+from engine.config import CHOICES, help_text
 
 USAGE_ERROR = 2
 
@@ -54,12 +50,6 @@ def flag(field: str) -> str:
     return "--" + field.replace("_", "-")
 
 
-_CHOICES = {
-    "dataset": DATASETS,
-    "activation": ACTIVATIONS,
-    "optimizer": OPTIMIZERS,
-    "loss": LOSSES,
-}
 _METAVARS = {
     "data": "FILE.csv",
     "samples": "N",
@@ -79,7 +69,7 @@ def add_training_flags(parser: argparse.ArgumentParser, weights: bool = True) ->
     for field in dataclasses.fields(Config):
         default = field.default
         shown = ",".join(map(str, default)) if isinstance(default, tuple) else default
-        metavar = "{" + ",".join(_CHOICES[field.name]) + "}" if field.name in _CHOICES else None
+        metavar = "{" + ",".join(CHOICES[field.name]) + "}" if field.name in CHOICES else None
         group.add_argument(
             flag(field.name),
             dest=field.name,

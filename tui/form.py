@@ -19,23 +19,15 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Select, Static
 
 from engine import (
-    ACTIVATIONS,
     DATASETS,
-    LOSSES,
     OPTIMIZERS,
     Config,
     ConfigError,
     DataError,
     load_csv,
 )
-from engine.config import help_text
+from engine.config import CHOICES, help_text
 
-CHOICES = {
-    "dataset": DATASETS,
-    "activation": ACTIVATIONS,
-    "optimizer": OPTIMIZERS,
-    "loss": LOSSES,
-}
 FIELDS = [
     ("dataset", "Dataset"),
     ("data", "CSV file"),

@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import IO, NoReturn
 
 from engine import (
     Config,
@@ -43,6 +43,14 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(USAGE_ERROR, f"{self.prog}: {message} (see --help)\n")
+
+
+def say(text: str, file: IO[str] | None = None, flush: bool = False) -> None:
+    """One line of the command line's own output (never while the app is on the screen)."""
+    stream = file or sys.stdout
+    stream.write(text + "\n")
+    if flush:
+        stream.flush()
 
 
 def flag(field: str) -> str:
@@ -166,17 +174,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return done.code if isinstance(done.code, int) else USAGE_ERROR
     except UsageError as error:
         prog = f"backprop-tui {command}" if command in ("train", "sweep") else "backprop-tui"
-        print(f"{prog}: {error}", file=sys.stderr)
+        say(f"{prog}: {error}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:
-        print("backprop-tui: interrupted", file=sys.stderr)
+        say("backprop-tui: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. "| head": the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
     except Exception as error:  # a bug: one line for the user, the details in a file
         log = _write_crash_log()
-        print(f"backprop-tui: unexpected error: {error!r} (details in {log})", file=sys.stderr)
+        say(f"backprop-tui: unexpected error: {error!r} (details in {log})", file=sys.stderr)
         return 1
 
 

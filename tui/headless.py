@@ -32,6 +32,7 @@ from .cli import (
     check_writable,
     config_from_args,
     positive_int,
+    say,
 )
 
 
@@ -66,7 +67,7 @@ def train_main(argv: list[str]) -> int:
 
     note = args.init_weights and activation_note(args.init_weights, config.activation)
     if note:
-        print(f"backprop-tui train: {note}", file=sys.stderr)
+        say(f"backprop-tui train: {note}", file=sys.stderr)
     out = None if args.quiet else sys.stdout
     bar = Progress(config.epochs) if not args.quiet and sys.stderr.isatty() else None
     start = time.perf_counter()
@@ -75,7 +76,7 @@ def train_main(argv: list[str]) -> int:
             if out and result.epoch % log_every == 0:
                 if bar:
                     bar.clear()
-                print(f"epoch {result.epoch} loss : {result.loss:.10f}", file=out)
+                say(f"epoch {result.epoch} loss : {result.loss:.10f}", file=out)
             if bar:
                 bar.update(result.epoch, result.loss)
     except KeyboardInterrupt:
@@ -87,8 +88,8 @@ def train_main(argv: list[str]) -> int:
 
     if out:
         for i, (label, p) in enumerate(zip(run.data.y, outcome.predictions)):
-            print(f"Iter {i} | Ground truth: {int(label)} | prediction: {p:.6f}", file=out)
-        print(f"Accuracy: {outcome.accuracy}", file=out)
+            say(f"Iter {i} | Ground truth: {int(label)} | prediction: {p:.6f}", file=out)
+        say(f"Accuracy: {outcome.accuracy}", file=out)
     if outcome.diverged:
         notice(out, f"diverged at epoch {outcome.diverged_at}")
     elif outcome.saturated:
@@ -105,9 +106,9 @@ def train_main(argv: list[str]) -> int:
 def notice(out: IO[str] | None, line: str) -> None:
     """A line about how the run went: in the log, and on stderr unless that is the same place."""
     if out:
-        print(line, file=out, flush=True)
+        say(line, file=out, flush=True)
     if out is None or not _same_file(out, sys.stderr):
-        print(line, file=sys.stderr, flush=True)
+        say(line, file=sys.stderr, flush=True)
 
 
 def _same_file(a: IO[str], b: IO[str]) -> bool:

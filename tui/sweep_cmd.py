@@ -21,7 +21,15 @@ from engine import Config, ConfigError, DataError, load_toml
 from engine.report import show, write_report
 from engine.sweep import PRESETS, Sweep, SweepResult, load_sweep, preset, run_sweeps, save_sweep
 
-from .cli import Parser, UsageError, add_training_flags, check_writable, config_from_args, flag
+from .cli import (
+    Parser,
+    UsageError,
+    add_training_flags,
+    check_writable,
+    config_from_args,
+    flag,
+    say,
+)
 from .headless import Progress
 
 
@@ -115,10 +123,10 @@ def sweep_main(argv: list[str]) -> int:
         bar.clear()
     elapsed = time.perf_counter() - start
     for result in results:
-        print(table(result))
+        say(table(result))
     grid = sum(len(result.runs) for result in results)
     shared = f" ({grid - total} in the grid were duplicates)" if grid > total else ""
-    print(
+    say(
         f"{total} run{'s' if total != 1 else ''} trained{shared} in {elapsed:.1f} s "
         f"with {jobs} process{'es' if jobs > 1 else ''}"
     )
@@ -128,7 +136,7 @@ def sweep_main(argv: list[str]) -> int:
             write_report(where, result.summaries())
             for setting, _ in result.sweep.vary:
                 (where / f"chart_{setting}.txt").write_text(chart(result, setting), "utf-8")
-        print(f"written to {args.out}/")
+        say(f"written to {args.out}/")
     return 0
 
 

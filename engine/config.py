@@ -96,19 +96,6 @@ class Config:
         """Layer sizes [2, h1, ..., hk, 1]."""
         return (2, *self.hidden, 1)
 
-    @property
-    def uses_batch_size(self) -> bool:
-        return OPTIMIZERS[self.optimizer].uses_batch_size
-
-    def describe(self) -> str:
-        """One line naming the settings, e.g. for a title."""
-        data = self.data or self.dataset
-        hidden = ",".join(map(str, self.hidden))
-        return (
-            f"{data} hidden={hidden} {self.activation} {self.optimizer} lr={self.lr:g} "
-            f"{self.loss} seed={self.seed}"
-        )
-
 
 CHOICES: dict[str, Mapping[str, Any]] = {
     "dataset": DATASETS,

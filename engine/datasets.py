@@ -163,14 +163,6 @@ def load_csv(path: str | Path) -> Dataset:
     return Dataset(x, y)
 
 
-def save_csv(data: Dataset, path: str | Path) -> None:
-    """Write the dataset as CSV with a header line x1,x2,label."""
-    lines = ["x1,x2,label"] + [
-        f"{float(a)!r},{float(b)!r},{int(c)}" for (a, b), c in zip(data.x, data.y)
-    ]
-    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
 def _is_number(cell: str) -> bool:
     try:
         float(cell)

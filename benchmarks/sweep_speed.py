@@ -20,7 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine import Config, Run  # noqa: E402
-from engine.sweep import Sweep, preset, run_sweeps  # noqa: E402
+from engine.parallel import run_sweeps  # noqa: E402
+from engine.sweep import Sweep, preset  # noqa: E402
 
 
 def one_after_another(configs: list[Config]) -> float:

@@ -10,7 +10,6 @@ epoch k); a run that stopped earlier leaves its later cells empty.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 import math
@@ -19,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
-from .datasets import DATASETS
-from .optimizers import OPTIMIZERS
 
 REPORT_FILES = ("loss_history.csv", "summary.json", "summary.md")
 
@@ -66,45 +63,6 @@ class RunSummary:
             "state": self.state,
             "seconds": _finite(self.seconds),
         }
-
-
-def settings(config: Config) -> dict[str, object]:
-    """The settings that apply to a run, as a label shows them; None where one does not apply
-    (samples and noise for xor or a CSV file, batch size for gd and sgd). A CSV file is shown
-    by its name under ``dataset``."""
-    values = {f.name: getattr(config, f.name) for f in dataclasses.fields(Config)}
-    del values["data"]
-    if config.data:
-        values.update(dataset=Path(config.data).name, samples=None, noise=None)
-    elif not DATASETS[config.dataset].uses_samples:
-        values.update(samples=None, noise=None)
-    if not OPTIMIZERS[config.optimizer].uses_batch_size:
-        values["batch_size"] = None
-    return values
-
-
-def differing(configs: Sequence[Config]) -> list[str]:
-    """Settings that take more than one value among the configs (where they apply)."""
-    table = [settings(c) for c in configs]
-    names = list(table[0]) if table else []
-    return [n for n in names if len({show(t[n]) for t in table if t[n] is not None}) > 1]
-
-
-def labels(configs: Sequence[Config], order: Sequence[str] = ()) -> list[str]:
-    """A unique label per config naming the settings that differ, e.g. "lr=0.1 hidden=8,8"
-    (settings named in ``order`` first, in that order)."""
-    names = sorted(
-        differing(configs), key=lambda n: list(order).index(n) if n in order else len(order)
-    )
-    table = [settings(c) for c in configs]
-    raw = [" ".join(f"{n}={show(t[n])}" for n in names if t[n] is not None) for t in table]
-    raw = [text or f"run {i}" for i, text in enumerate(raw, start=1)]
-    seen: dict[str, int] = {}
-    unique = []
-    for text in raw:
-        seen[text] = seen.get(text, 0) + 1
-        unique.append(text if seen[text] == 1 else f"{text} ({seen[text]})")
-    return unique
 
 
 def history_csv(runs: Sequence[RunSummary]) -> str:
@@ -161,15 +119,6 @@ def write_report(directory: str | Path, runs: Sequence[RunSummary]) -> list[Path
         path.write_text(text, encoding="utf-8")
         paths.append(path)
     return paths
-
-
-def show(value, join: str = ",") -> str:
-    """A setting's value as a label shows it: 0.1, 8,8 (layer sizes joined by ``join``)."""
-    if isinstance(value, tuple):
-        return join.join(map(str, value))
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
 
 
 def _finite(value: float | None) -> float | None:

@@ -19,8 +19,8 @@ from textual.widgets import Static
 
 from engine.network import Network
 from engine.plane import extent, grid_outputs
-from tui.boundary import BoundaryMap
 from tui.session import RunRecord
+from tui.widgets.boundary_map import BoundaryMap
 
 from .live import LiveView
 

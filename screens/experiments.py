@@ -15,10 +15,10 @@ from textual.widgets import Input, Label, ProgressBar, Select, Static
 from textual_plotext import PlotextPlot
 
 from engine import ConfigError
-from engine.report import labels, show
+from engine.labels import labels, show
 from engine.sweep import PRESETS, Sweep, preset
-from tui.chart import overlay
 from tui.experiment import RUNNING
+from tui.plotting import overlay
 
 from .live import LiveView
 

@@ -13,9 +13,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tui.keybar import KeyBar
 from tui.session import RunRecord
-from tui.status import StatusLine, TooSmall, status_text
+from tui.widgets.keybar import KeyBar
+from tui.widgets.status import StatusLine, TooSmall, status_text
 
 REFRESH = 0.5
 """Seconds between redraws of a view while its run changes."""

@@ -10,12 +10,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
 from engine import Config, DataError, Dataset, make_dataset
-from tui.chart import LossChart
-from tui.form import ConfigForm
-from tui.keybar import KeyBar
 from tui.session import RunRecord
-from tui.status import StatusLine, TooSmall, status_text
-from tui.table import SampleTable
+from tui.widgets.chart import LossChart
+from tui.widgets.form import ConfigForm
+from tui.widgets.keybar import KeyBar
+from tui.widgets.sample_table import SampleTable
+from tui.widgets.status import StatusLine, TooSmall, status_text
 
 
 class TrainingView(Vertical):

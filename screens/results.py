@@ -11,8 +11,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual_plotext import PlotextPlot
 
+from tui.plotting import percent
 from tui.session import RunRecord
-from tui.status import percent
 
 from .live import LiveView
 

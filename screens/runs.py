@@ -13,10 +13,10 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
-from engine.report import existing_report_files, labels, write_report
-from tui.chart import overlay
+from engine.labels import labels
+from engine.report import existing_report_files, write_report
+from tui.plotting import overlay, percent, short_loss
 from tui.session import RunRecord
-from tui.status import percent, short_loss
 
 from .live import LiveView
 from .prompt import PathPrompt

@@ -100,7 +100,7 @@ def test_saturation_is_flagged_with_the_hint(tmp_path):
 
 def test_weights_saved_then_used_to_start(tmp_path):
     weights = tmp_path / "w.npz"
-    assert main(["train", "--epochs", "2000", "--save-weights", str(weights), "--quiet"]) == 0
+    assert main(["train", "--save-weights", str(weights), "--quiet"]) == 0
     assert (
         main(
             [

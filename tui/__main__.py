@@ -2,7 +2,7 @@
 
 import sys
 
-from .cli import main
+from tui.cli import main
 
 if __name__ == "__main__":  # sweep processes re-import this module and must not run the app
     sys.exit(main())

@@ -29,10 +29,11 @@ from screens.prompt import PathPrompt
 from screens.results import ResultScreen
 from screens.runs import RunsScreen
 
+from .crash import crash_line, write_crash_log
 from .experiment import CANCELLED, DONE, FAILED, Experiment, pump_sweep
 from .messages import SweepEnded, SweepProgress, TrainingEnded, TrainingFailed, TrainingProgress
 from .session import ACTIVE, DIVERGED, PAUSED, RUNNING, STOPPED, RunRecord, Session
-from .status import MIN_HEIGHT, MIN_WIDTH
+from .widgets.status import MIN_HEIGHT, MIN_WIDTH
 from .worker import pump
 
 ACTION_BINDINGS = [
@@ -552,18 +553,13 @@ class BackpropApp(App[None]):
             return
         from rich.console import Console
 
-        from .cli import crash_log
+        def write(handle) -> None:
+            console = Console(file=handle, width=120, color_system=None)
+            for renderable in self._exit_renderables:
+                console.print(renderable)
 
-        try:
-            with crash_log().open("w", encoding="utf-8") as handle:
-                console = Console(file=handle, width=120, color_system=None)
-                for renderable in self._exit_renderables:
-                    console.print(renderable)
-            where = f"details in {crash_log()}"
-        except OSError:
-            where = "no log: the temporary directory is not writable"
+        line = crash_line(self._exception, write_crash_log(write))
         self._exit_renderables.clear()
-        line = f"backprop-tui: unexpected error: {self._exception!r} ({where})"
         self.error_console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 

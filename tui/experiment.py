@@ -14,7 +14,8 @@ from collections.abc import Callable
 from textual.message import Message
 
 from engine import Config
-from engine.sweep import Sweep, SweepRun, run_sweeps
+from engine.parallel import SweepRun, run_sweeps
+from engine.sweep import Sweep
 
 from .messages import SweepEnded, SweepProgress
 

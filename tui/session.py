@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine import Config, Dataset, RunResult, Snapshot
+from engine.parallel import SweepRun
 from engine.report import RunSummary
-from engine.sweep import SweepRun
 
 from .messages import TrainingProgress
 

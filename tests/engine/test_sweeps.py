@@ -5,7 +5,8 @@ import pytest
 
 from engine import Config, ConfigError, Run
 from engine.batch import BatchRun
-from engine.sweep import PRESETS, Sweep, load_sweep, plan, preset, run_sweeps, save_sweep
+from engine.parallel import plan, run_sweeps
+from engine.sweep import PRESETS, Sweep, load_sweep, preset, save_sweep
 
 BASE = Config(epochs=400)
 

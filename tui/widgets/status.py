@@ -6,16 +6,8 @@ from collections.abc import Callable
 
 from textual.widgets import Static
 
-from .session import DIVERGED, FAILED, PAUSED, RunRecord
-
-
-def percent(accuracy: float) -> str:
-    """0.952 -> "95.2%", 1.0 -> "100%"."""
-    return f"{100 * accuracy:.1f}".rstrip("0").rstrip(".") + "%"
-
-
-def short_loss(loss: float) -> str:
-    return f"{loss:.6f}" if loss >= 1e-4 or loss == 0 else f"{loss:.3e}"
+from tui.plotting import percent, short_loss
+from tui.session import DIVERGED, FAILED, PAUSED, RunRecord
 
 
 def status_text(record: RunRecord | None, epochs: int) -> str:

@@ -1,10 +1,5 @@
-"""The ``backprop-tui`` command: the app, ``train`` (headless) and ``sweep``.
-
-    backprop-tui [FLAGS] [--autostart] [--config FILE.toml]    the app, form prefilled
-    backprop-tui train [FLAGS] [--json FILE] [--log-every N] [--quiet]
-
-Every bad input ends with one line naming the flag or file and exit status 2, never a traceback.
-"""
+"""What every command shares: the training flags, their parsing into a Config, usage errors
+(one line naming the flag or file, exit status 2) and early checks of input and output files."""
 
 from __future__ import annotations
 
@@ -12,20 +7,10 @@ import argparse
 import dataclasses
 import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, NoReturn
 
-from engine import (
-    Config,
-    ConfigError,
-    DataError,
-    Network,
-    WeightsError,
-    load_toml,
-    load_weights,
-    make_dataset,
-)
+from engine import Config, ConfigError, load_toml
 from engine.config import CHOICES, help_text
 
 USAGE_ERROR = 2
@@ -142,87 +127,3 @@ def positive_int(option: str, text: str) -> int:
     if value < 1:
         raise UsageError(option, f"must be a whole number >= 1, got {value}")
     return value
-
-
-def app_parser() -> Parser:
-    parser = Parser(
-        prog="backprop-tui",
-        description="Watch a small neural network learn by back-propagation, in the terminal. "
-        "Subcommands: 'backprop-tui train --help' trains headless; 'backprop-tui sweep --help' "
-        "runs the lab's experiments.",
-    )
-    add_training_flags(parser)
-    parser.add_argument("--autostart", action="store_true", help="start training at once")
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``backprop-tui`` console script."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    command = argv[0] if argv else None
-    try:
-        if command == "train":
-            from .headless import train_main
-
-            return train_main(argv[1:])
-        if command == "sweep":
-            from .sweep_cmd import sweep_main
-
-            return sweep_main(argv[1:])
-        return app_main(argv)
-    except SystemExit as done:  # argparse: --help, or a usage error already printed
-        return done.code if isinstance(done.code, int) else USAGE_ERROR
-    except UsageError as error:
-        prog = f"backprop-tui {command}" if command in ("train", "sweep") else "backprop-tui"
-        say(f"{prog}: {error}", file=sys.stderr)
-        return USAGE_ERROR
-    except KeyboardInterrupt:
-        say("backprop-tui: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # e.g. "| head": the reader has all it wanted
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
-    except Exception as error:  # a bug: one line for the user, the details in a file
-        log = _write_crash_log()
-        say(f"backprop-tui: unexpected error: {error!r} (details in {log})", file=sys.stderr)
-        return 1
-
-
-def crash_log() -> Path:
-    """Where the details of a crash go, so that the user only ever sees one line."""
-    import tempfile
-
-    return Path(tempfile.gettempdir()) / "backprop-tui-crash.log"
-
-
-def _write_crash_log() -> str:
-    import traceback
-
-    try:
-        crash_log().write_text(traceback.format_exc(), encoding="utf-8")
-    except OSError:
-        return "no log: the temporary directory is not writable"
-    return str(crash_log())
-
-
-def app_main(argv: list[str]) -> int:
-    args = app_parser().parse_args(argv)
-    config = config_from_args(args)
-    check_readable("--init-weights", args.init_weights)
-    check_writable("--save-weights", args.save_weights)
-    try:  # the same checks as ctrl+r will make, before the app opens
-        make_dataset(config)
-        if args.init_weights:
-            load_weights(Network(config.sizes, config.activation), args.init_weights)
-    except DataError as error:
-        raise UsageError("--data", str(error)) from None
-    except WeightsError as error:
-        raise UsageError("--init-weights", str(error)) from None
-    from .app import run_app
-
-    return run_app(
-        config,
-        autostart=args.autostart,
-        init_weights=args.init_weights,
-        save_weights=args.save_weights,
-    )

@@ -18,10 +18,12 @@ import time
 from pathlib import Path
 
 from engine import Config, ConfigError, DataError, load_toml
-from engine.report import show, write_report
-from engine.sweep import PRESETS, Sweep, SweepResult, load_sweep, preset, run_sweeps, save_sweep
+from engine.labels import show
+from engine.parallel import SweepResult, run_sweeps
+from engine.report import write_report
+from engine.sweep import PRESETS, Sweep, load_sweep, preset, save_sweep
 
-from .cli import (
+from .args import (
     Parser,
     UsageError,
     add_training_flags,
@@ -30,7 +32,7 @@ from .cli import (
     flag,
     say,
 )
-from .headless import Progress
+from .progress import Progress
 
 
 def sweep_parser() -> Parser:
@@ -180,7 +182,7 @@ def chart(result: SweepResult, setting: str, width: int = 100, height: int = 22)
     of the other varied settings. Plain text: curves differ by marker, named above each panel."""
     import plotext as plt
 
-    from .chart import overlay
+    from tui.plotting import overlay
 
     others = [key for key, _ in result.sweep.vary if key != setting]
     panels: dict[str, list] = {}

@@ -1,0 +1,97 @@
+"""The ``backprop-tui`` command: the app, ``train`` (headless) and ``sweep``.
+
+    backprop-tui [FLAGS] [--autostart] [--config FILE.toml]    the app, form prefilled
+    backprop-tui train [FLAGS] [--json FILE] [--log-every N] [--quiet]
+    backprop-tui sweep (--preset NAME | --vary KEY=V1,V2 | --sweep FILE.toml) [--out DIR]
+
+Every bad input ends with one line naming the flag or file and exit status 2, never a traceback.
+Only the app itself loads Textual, through the lazy import in :func:`app_main`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+from engine import DataError, Network, WeightsError, load_weights, make_dataset
+from tui.crash import crash_line, write_crash_log
+
+from .args import (
+    USAGE_ERROR,
+    Parser,
+    UsageError,
+    add_training_flags,
+    check_readable,
+    check_writable,
+    config_from_args,
+    say,
+)
+
+COMMANDS = ("train", "sweep")
+
+
+def app_parser() -> Parser:
+    parser = Parser(
+        prog="backprop-tui",
+        description="Watch a small neural network learn by back-propagation, in the terminal. "
+        "Subcommands: 'backprop-tui train --help' trains headless; 'backprop-tui sweep --help' "
+        "runs the lab's experiments.",
+    )
+    add_training_flags(parser)
+    parser.add_argument("--autostart", action="store_true", help="start training at once")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``backprop-tui`` console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv and argv[0] in COMMANDS else None
+    try:
+        if command == "train":
+            from .train import train_main
+
+            return train_main(argv[1:])
+        if command == "sweep":
+            from .sweep import sweep_main
+
+            return sweep_main(argv[1:])
+        return app_main(argv)
+    except SystemExit as done:  # argparse: --help, or a usage error already printed
+        return done.code if isinstance(done.code, int) else USAGE_ERROR
+    except UsageError as error:
+        prog = f"backprop-tui {command}" if command else "backprop-tui"
+        say(f"{prog}: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        say("backprop-tui: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. "| head": the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except Exception as error:  # a bug: one line for the user, the details in a file
+        say(crash_line(error, write_crash_log()), file=sys.stderr)
+        return 1
+
+
+def app_main(argv: list[str]) -> int:
+    args = app_parser().parse_args(argv)
+    config = config_from_args(args)
+    check_readable("--init-weights", args.init_weights)
+    check_writable("--save-weights", args.save_weights)
+    try:  # the same checks as ctrl+r will make, before the app opens
+        make_dataset(config)
+        if args.init_weights:
+            load_weights(Network(config.sizes, config.activation), args.init_weights)
+    except DataError as error:
+        raise UsageError("--data", str(error)) from None
+    except WeightsError as error:
+        raise UsageError("--init-weights", str(error)) from None
+    from tui.app import run_app  # the only way into Textual from the command line
+
+    return run_app(
+        config,
+        autostart=args.autostart,
+        init_weights=args.init_weights,
+        save_weights=args.save_weights,
+    )

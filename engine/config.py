@@ -1,19 +1,24 @@
-"""The training configuration: one frozen dataclass, validated in one place.
+"""The training configuration: one frozen dataclass, each setting declared once.
 
-The command line, TOML files and the app's form all build a :class:`Config` through
-:meth:`Config.from_values`, which accepts text ("0.5", "4,4") or typed values, so a bad value is
-reported with the same words everywhere: ``ConfigError(field, reason)``.
+Every field of :class:`Config` is one ``setting(...)`` declaration: its default, the form's
+label, its kind (how text is parsed, which values are allowed), the help text and when it
+applies. Adding a setting is one declaration here, plus the engine code that uses it. The
+command line, the app's form, TOML files and the report's labels are all derived from
+:data:`SETTINGS`, and all build a config through :meth:`Config.from_values`, which accepts text
+("0.5", "4,4") or typed values, so a bad value is reported with the same words everywhere:
+``ConfigError(field, reason)``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import tomli_w
 
 from .activations import ACTIVATIONS
 from .datasets import DATASETS
@@ -41,164 +46,18 @@ class ConfigError(ValueError):
         self.reason = reason
 
 
-def _help(text: str, default: Any) -> Any:
-    return field(default=default, metadata={"help": text})
+# --- kinds: how a setting's text becomes a value, and which values are allowed ------------------
 
 
 @dataclass(frozen=True)
-class Config:
-    """Everything that decides a training run; the same config and seed give the same run."""
+class Kind:
+    """``parse(name, text or value) -> value`` and ``check(name, value)``, both raising
+    ConfigError; the CLI's metavar; the registry a value names, if any (its keys: the choices)."""
 
-    dataset: str = _help("built-in dataset: " + ", ".join(DATASETS), "xor")
-    data: str | None = _help("CSV file of x1,x2,label rows; replaces the dataset", None)
-    samples: int = _help(f"points to generate (2..{MAX_SAMPLES}); xor has its fixed 21", 100)
-    noise: float = _help("jitter of the generated points, 0..1; not for xor", 0.0)
-    hidden: tuple[int, ...] = _help(
-        f"hidden layer sizes, comma separated: 1..{MAX_HIDDEN_LAYERS} layers of 1..{MAX_UNITS}",
-        (4, 4),
-    )
-    activation: str = _help("hidden activation: " + ", ".join(ACTIVATIONS), "sigmoid")
-    optimizer: str = _help("optimizer: " + ", ".join(OPTIMIZERS), "gd")
-    batch_size: int | None = _help(
-        "samples per step for minibatch (default 32), momentum and adam (default all)", None
-    )
-    lr: float = _help("learning rate, a number > 0", 2.0)
-    epochs: int = _help(f"passes over the data (1..{MAX_EPOCHS})", 10000)
-    seed: int = _help("seed of the data, the initial weights and the shuffling", 1)
-    loss: str = _help("loss: " + ", ".join(LOSSES), "mse")
-
-    def __post_init__(self) -> None:
-        for f in dataclasses.fields(self):
-            _check(f.name, getattr(self, f.name))
-
-    @classmethod
-    def from_values(cls, values: Mapping[str, Any], base: Config | None = None) -> Config:
-        """A config from ``base`` (default: the defaults) with ``values`` replaced.
-
-        Values may be text, as typed on the command line or in the form, or typed values from a
-        TOML file. Raises ConfigError naming the first bad field.
-        """
-        parsed = {}
-        for name, value in values.items():
-            if name not in _PARSERS:
-                raise ConfigError(name, "unknown setting (known: " + ", ".join(_PARSERS) + ")")
-            parsed[name] = _PARSERS[name](name, value)
-        return dataclasses.replace(base or cls(), **parsed)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain values (hidden as a list), as stored in JSON summaries."""
-        values = dataclasses.asdict(self)
-        values["hidden"] = list(self.hidden)
-        return values
-
-    @property
-    def sizes(self) -> tuple[int, ...]:
-        """Layer sizes [2, h1, ..., hk, 1]."""
-        return (2, *self.hidden, 1)
-
-
-CHOICES: dict[str, Mapping[str, Any]] = {
-    "dataset": DATASETS,
-    "activation": ACTIVATIONS,
-    "optimizer": OPTIMIZERS,
-    "loss": LOSSES,
-}
-"""The settings that name a registry entry, and their registries (the choices offered)."""
-
-
-def help_text(name: str) -> str:
-    """The one-line description of a config field."""
-    return _FIELDS[name].metadata["help"]
-
-
-_FIELDS = {f.name: f for f in dataclasses.fields(Config)}
-
-
-# --- validation: one checker per field --------------------------------------------------------
-
-
-def _choice(table: Mapping[str, Any], what: str) -> Callable[[str, Any], None]:
-    def check(name: str, value: Any) -> None:
-        if value not in table:
-            raise ConfigError(name, f"unknown {what} {value!r} (choose from {', '.join(table)})")
-
-    return check
-
-
-def _int_range(low: int, high: int) -> Callable[[str, Any], None]:
-    def check(name: str, value: Any) -> None:
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            raise ConfigError(name, f"must be a whole number from {low} to {high}, got {value!r}")
-
-    return check
-
-
-def _check_noise(name: str, value: Any) -> None:
-    if not _is_real(value) or not 0.0 <= value <= 1.0:
-        raise ConfigError(name, f"must be a number from 0 to 1, got {value!r}")
-
-
-def _check_lr(name: str, value: Any) -> None:
-    if not _is_real(value) or not math.isfinite(value) or value <= 0:
-        raise ConfigError(name, f"must be a number > 0, got {value!r}")
-
-
-def _check_hidden(name: str, value: Any) -> None:
-    ok = (
-        isinstance(value, tuple)
-        and 1 <= len(value) <= MAX_HIDDEN_LAYERS
-        and all(isinstance(u, int) and not isinstance(u, bool) for u in value)
-        and all(1 <= u <= MAX_UNITS for u in value)
-    )
-    if not ok:
-        raise ConfigError(
-            name,
-            f"must be 1 to {MAX_HIDDEN_LAYERS} layer sizes from 1 to {MAX_UNITS}, "
-            f"comma separated (e.g. 4,4), got {_show_hidden(value)}",
-        )
-
-
-def _check_data(name: str, value: Any) -> None:
-    if value is not None and (not isinstance(value, str) or not value.strip()):
-        raise ConfigError(name, f"must be the path of a CSV file, got {value!r}")
-
-
-def _check_batch_size(name: str, value: Any) -> None:
-    if value is not None:
-        _int_range(1, MAX_SAMPLES)(name, value)
-
-
-def _is_real(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _show_hidden(value: Any) -> str:
-    if isinstance(value, tuple):
-        return ",".join(map(str, value)) or "nothing"
-    return repr(value)
-
-
-_CHECKS: dict[str, Callable[[str, Any], None]] = {
-    "dataset": _choice(DATASETS, "dataset"),
-    "data": _check_data,
-    "samples": _int_range(2, MAX_SAMPLES),
-    "noise": _check_noise,
-    "hidden": _check_hidden,
-    "activation": _choice(ACTIVATIONS, "activation"),
-    "optimizer": _choice(OPTIMIZERS, "optimizer"),
-    "batch_size": _check_batch_size,
-    "lr": _check_lr,
-    "epochs": _int_range(1, MAX_EPOCHS),
-    "seed": _int_range(0, MAX_SEED),
-    "loss": _choice(LOSSES, "loss"),
-}
-
-
-def _check(name: str, value: Any) -> None:
-    _CHECKS[name](name, value)
-
-
-# --- parsing: text or typed value -> the field's type -------------------------------------------
+    parse: Callable[[str, Any], Any]
+    check: Callable[[str, Any], None]
+    metavar: str | None = None
+    choices: Mapping[str, Any] | None = None
 
 
 def _parse_int(name: str, value: Any) -> Any:
@@ -219,12 +78,6 @@ def _parse_int(name: str, value: Any) -> Any:
     return value
 
 
-def _parse_optional_int(name: str, value: Any) -> Any:
-    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "auto", "none")):
-        return None
-    return _parse_int(name, value)
-
-
 def _parse_float(name: str, value: Any) -> Any:
     if isinstance(value, str):
         try:
@@ -234,50 +87,283 @@ def _parse_float(name: str, value: Any) -> Any:
     return value
 
 
-def _parse_name(name: str, value: Any) -> Any:
-    return value.strip().lower().replace("-", "_") if isinstance(value, str) else value
+def _is_real(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _parse_path(name: str, value: Any) -> Any:
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value.strip() if isinstance(value, str) else value
+def whole_number(low: int, high: int, optional: bool = False) -> Kind:
+    """A whole number from low to high; ``optional``: also None, typed as "", "auto" or "none"."""
+
+    def parse(name: str, value: Any) -> Any:
+        blank = isinstance(value, str) and value.strip().lower() in ("", "auto", "none")
+        return None if optional and (value is None or blank) else _parse_int(name, value)
+
+    def check(name: str, value: Any) -> None:
+        if optional and value is None:
+            return
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise ConfigError(name, f"must be a whole number from {low} to {high}, got {value!r}")
+
+    return Kind(parse, check, "N")
 
 
-def _parse_hidden(name: str, value: Any) -> Any:
-    if isinstance(value, str):
-        text = value.strip()
-        parts = [part.strip() for part in text.split(",")] if text else []
-        try:
-            return tuple(int(part) for part in parts)
-        except ValueError:
+def fraction() -> Kind:
+    """A number from 0 to 1."""
+
+    def check(name: str, value: Any) -> None:
+        if not _is_real(value) or not 0.0 <= value <= 1.0:
+            raise ConfigError(name, f"must be a number from 0 to 1, got {value!r}")
+
+    return Kind(_parse_float, check, "F")
+
+
+def positive_number() -> Kind:
+    """A finite number > 0."""
+
+    def check(name: str, value: Any) -> None:
+        if not _is_real(value) or not math.isfinite(value) or value <= 0:
+            raise ConfigError(name, f"must be a number > 0, got {value!r}")
+
+    return Kind(_parse_float, check, "F")
+
+
+def one_of(table: Mapping[str, Any], what: str) -> Kind:
+    """A name from a registry ("Leaky-ReLU" reads as leaky_relu)."""
+
+    def parse(name: str, value: Any) -> Any:
+        return value.strip().lower().replace("-", "_") if isinstance(value, str) else value
+
+    def check(name: str, value: Any) -> None:
+        if value not in table:
+            raise ConfigError(name, f"unknown {what} {value!r} (choose from {', '.join(table)})")
+
+    return Kind(parse, check, choices=table)
+
+
+def file_path() -> Kind:
+    """An optional file path; blank text means none."""
+
+    def parse(name: str, value: Any) -> Any:
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
+
+    def check(name: str, value: Any) -> None:
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ConfigError(name, f"must be the path of a CSV file, got {value!r}")
+
+    return Kind(parse, check, "FILE.csv")
+
+
+def layer_sizes() -> Kind:
+    """Hidden layer sizes: "4,4", [4, 4] or 4."""
+
+    def parse(name: str, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",")] if value.strip() else []
+            try:
+                return tuple(int(part) for part in parts)
+            except ValueError:
+                raise ConfigError(
+                    name, f"must be layer sizes, comma separated (e.g. 4,4), got {value!r}"
+                ) from None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return (value,)
+        return tuple(value) if isinstance(value, (list, tuple)) else value
+
+    def check(name: str, value: Any) -> None:
+        ok = (
+            isinstance(value, tuple)
+            and 1 <= len(value) <= MAX_HIDDEN_LAYERS
+            and all(isinstance(u, int) and not isinstance(u, bool) for u in value)
+            and all(1 <= u <= MAX_UNITS for u in value)
+        )
+        if not ok:
+            shown = (
+                ",".join(map(str, value)) or "nothing" if isinstance(value, tuple) else repr(value)
+            )
             raise ConfigError(
-                name, f"must be layer sizes, comma separated (e.g. 4,4), got {value!r}"
-            ) from None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return (value,)
-    if isinstance(value, (list, tuple)):
-        return tuple(value)
-    return value
+                name,
+                f"must be 1 to {MAX_HIDDEN_LAYERS} layer sizes from 1 to {MAX_UNITS}, "
+                f"comma separated (e.g. 4,4), got {shown}",
+            )
+
+    return Kind(parse, check, "H1,H2")
 
 
-_PARSERS: dict[str, Callable[[str, Any], Any]] = {
-    "dataset": _parse_name,
-    "data": _parse_path,
-    "samples": _parse_int,
-    "noise": _parse_float,
-    "hidden": _parse_hidden,
-    "activation": _parse_name,
-    "optimizer": _parse_name,
-    "batch_size": _parse_optional_int,
-    "lr": _parse_float,
-    "epochs": _parse_int,
-    "seed": _parse_int,
-    "loss": _parse_name,
+# --- when a setting applies ---------------------------------------------------------------------
+
+
+def always(config: Config) -> bool:
+    return True
+
+
+def without_file(config: Config) -> bool:
+    """Not when a CSV file replaces the built-in datasets."""
+    return not config.data
+
+
+def generated(uses: str) -> Callable[[Config], bool]:
+    """For a built-in dataset (no CSV file) whose Generator ``uses`` it (uses_samples...)."""
+    return lambda config: not config.data and getattr(DATASETS[config.dataset], uses)
+
+
+def batched(config: Config) -> bool:
+    """For the optimizers whose batch size can be set."""
+    return OPTIMIZERS[config.optimizer].uses_batch_size
+
+
+# --- the declaration ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting, from which every surface is derived: its default, the form's label, the help
+    (--help, the form's tooltip), parse and check (see :class:`Kind`), the CLI's metavar, the
+    registry it names. ``applies(config)``: whether it means anything to that config (the form
+    disables it, a report shows None); ``blank``: what an empty field means (the form's
+    placeholder); ``replaces``: the setting this one stands in for when given (a report shows its
+    file name under that name; naming both on the command line is an error)."""
+
+    default: Any
+    label: str
+    help: str
+    parse: Callable[[str, Any], Any]
+    check: Callable[[str, Any], None]
+    metavar: str | None
+    choices: Mapping[str, Any] | None
+    applies: Callable[[Config], bool] = always
+    blank: str = ""
+    replaces: str | None = None
+
+
+def setting(default: Any, label: str, kind: Kind, help: str, **more: Any) -> Any:
+    """A Config field declared with its :class:`Setting` (see there for ``more``)."""
+    record = Setting(
+        default, label, help, kind.parse, kind.check, kind.metavar, kind.choices, **more
+    )
+    return field(default=default, metadata={"setting": record})
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything that decides a training run; the same config and seed give the same run."""
+
+    dataset: str = setting(
+        "xor",
+        "Dataset",
+        one_of(DATASETS, "dataset"),
+        "built-in dataset: " + ", ".join(DATASETS),
+        applies=without_file,
+    )
+    data: str | None = setting(
+        None,
+        "CSV file",
+        file_path(),
+        "CSV file of x1,x2,label rows; replaces the dataset",
+        replaces="dataset",
+    )
+    samples: int = setting(
+        100,
+        "Samples",
+        whole_number(2, MAX_SAMPLES),
+        f"points to generate (2..{MAX_SAMPLES}); xor has its fixed 21",
+        applies=generated("uses_samples"),
+    )
+    noise: float = setting(
+        0.0,
+        "Noise",
+        fraction(),
+        "jitter of the generated points, 0..1; not for xor",
+        applies=generated("uses_noise"),
+    )
+    hidden: tuple[int, ...] = setting(
+        (4, 4),
+        "Hidden",
+        layer_sizes(),
+        f"hidden layer sizes, comma separated: 1..{MAX_HIDDEN_LAYERS} layers of 1..{MAX_UNITS}",
+    )
+    activation: str = setting(
+        "sigmoid",
+        "Activation",
+        one_of(ACTIVATIONS, "activation"),
+        "hidden activation: " + ", ".join(ACTIVATIONS),
+    )
+    optimizer: str = setting(
+        "gd", "Optimizer", one_of(OPTIMIZERS, "optimizer"), "optimizer: " + ", ".join(OPTIMIZERS)
+    )
+    batch_size: int | None = setting(
+        None,
+        "Batch size",
+        whole_number(1, MAX_SAMPLES, optional=True),
+        "samples per step for minibatch (default 32), momentum and adam (default all)",
+        applies=batched,
+        blank="auto",
+    )
+    lr: float = setting(2.0, "Learn rate", positive_number(), "learning rate, a number > 0")
+    epochs: int = setting(
+        10000, "Epochs", whole_number(1, MAX_EPOCHS), f"passes over the data (1..{MAX_EPOCHS})"
+    )
+    seed: int = setting(
+        1,
+        "Seed",
+        whole_number(0, MAX_SEED),
+        "seed of the data, the initial weights and the shuffling",
+    )
+    loss: str = setting("mse", "Loss", one_of(LOSSES, "loss"), "loss: " + ", ".join(LOSSES))
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            f.metadata["setting"].check(f.name, getattr(self, f.name))
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any], base: Config | None = None) -> Config:
+        """A config from ``base`` (default: the defaults) with ``values`` replaced.
+
+        Values may be text, as typed on the command line or in the form, or typed values from a
+        TOML file. Raises ConfigError naming the first bad field.
+        """
+        base = cls() if base is None else base
+        known = {f.name: f.metadata["setting"] for f in dataclasses.fields(base)}
+        parsed = {}
+        for name, value in values.items():
+            if name not in known:
+                raise ConfigError(name, "unknown setting (known: " + ", ".join(known) + ")")
+            parsed[name] = known[name].parse(name, value)
+        return dataclasses.replace(base, **parsed)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values (hidden as a list), as stored in JSON summaries."""
+        values = dataclasses.asdict(self)
+        values["hidden"] = list(self.hidden)
+        return values
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        """Layer sizes [2, h1, ..., hk, 1]."""
+        return (2, *self.hidden, 1)
+
+
+SETTINGS: dict[str, Setting] = {f.name: f.metadata["setting"] for f in dataclasses.fields(Config)}
+"""Every setting of a Config, in the order the form and ``--help`` show them."""
+
+CHOICES: dict[str, Mapping[str, Any]] = {
+    name: s.choices for name, s in SETTINGS.items() if s.choices is not None
 }
+"""The settings that name a registry entry, and their registries (the choices offered)."""
 
 
-# --- TOML files -------------------------------------------------------------------------------
+def help_text(name: str) -> str:
+    """The one-line description of a config field."""
+    return SETTINGS[name].help
+
+
+def applies(name: str, config: Config) -> bool:
+    """Whether a setting means anything to the config (samples not for xor, ...)."""
+    return SETTINGS[name].applies(config)
+
+
+# --- TOML files: read by tomllib, written by tomli-w --------------------------------------------
 
 
 def read_toml(path: str | Path) -> dict[str, Any]:
@@ -309,20 +395,19 @@ def load_toml(path: str | Path, base: Config | None = None) -> Config:
         raise ConfigError(f"{path}: {error.field}", error.reason) from None
 
 
+def toml_table(config: Config) -> dict[str, Any]:
+    """The config as a TOML table: its plain values, without those that are None (not set)."""
+    return {name: value for name, value in config.to_dict().items() if value is not None}
+
+
+def write_toml(document: Mapping[str, Any]) -> str:
+    """TOML text of a document of tables and plain values (the one TOML writer)."""
+    return tomli_w.dumps(document)
+
+
 def to_toml(config: Config) -> str:
     """The config as TOML text: one ``key = value`` line per field that is set."""
-    lines = []
-    for name, value in config.to_dict().items():
-        if value is None:
-            continue
-        if isinstance(value, str):
-            text = json.dumps(value)  # a JSON string is a valid TOML basic string
-        elif isinstance(value, list):
-            text = "[" + ", ".join(map(str, value)) + "]"
-        else:
-            text = repr(value)
-        lines.append(f"{name} = {text}")
-    return "\n".join(lines) + "\n"
+    return write_toml(toml_table(config))
 
 
 def save_toml(config: Config, path: str | Path) -> None:

@@ -5,27 +5,24 @@ labels(configs)                ["lr=0.1", "lr=1"]: per run, the settings that di
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
-from .config import Config
-from .datasets import DATASETS
-from .optimizers import OPTIMIZERS
+from .config import SETTINGS, Config
 
 
 def settings(config: Config) -> dict[str, object]:
-    """The settings that apply to a run, as a label shows them; None where one does not apply
-    (samples and noise for xor or a CSV file, batch size for gd and sgd). A CSV file is shown
-    by its name under ``dataset``."""
-    values = {f.name: getattr(config, f.name) for f in dataclasses.fields(Config)}
-    del values["data"]
-    if config.data:
-        values.update(dataset=Path(config.data).name, samples=None, noise=None)
-    elif not DATASETS[config.dataset].uses_samples:
-        values.update(samples=None, noise=None)
-    if not OPTIMIZERS[config.optimizer].uses_batch_size:
-        values["batch_size"] = None
+    """The settings of a run, as a label shows them; None where one does not apply (samples and
+    noise for xor or a CSV file, batch size for gd and sgd). A setting that replaces another (a
+    CSV file for the dataset) is shown by its file name under that one's name."""
+    values = {
+        name: getattr(config, name) if s.applies(config) else None for name, s in SETTINGS.items()
+    }
+    for name, s in SETTINGS.items():
+        if s.replaces:
+            value = values.pop(name)
+            if value is not None:
+                values[s.replaces] = Path(value).name
     return values
 
 

@@ -5,7 +5,7 @@
     results = run_sweeps([sweep], jobs=2)           # one SweepResult per sweep
 
 Each run keeps the seed of its config, so a sweep is reproducible. Runs that can share one
-computation (see engine.batch) are trained together; the groups are spread over ``jobs``
+computation (see engine.trainer) are trained together; the groups are spread over ``jobs``
 processes. Identical configs (two sections of a preset may share one) are trained once.
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Config, ConfigError, read_toml, to_toml
+from .config import CHOICES, Config, ConfigError, applies, read_toml, toml_table, write_toml
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,14 @@ class Sweep:
                 raise ConfigError(key, "needs at least one value")
             parsed = tuple(_sweep_value(base, key, value) for value in values)
             checked.append((key, parsed))
-        if base.data and any(key in ("dataset", "samples", "noise") for key, _ in checked):
-            key = next(k for k, _ in checked if k in ("dataset", "samples", "noise"))
-            raise ConfigError(key, f"does not apply: every run reads the CSV file {base.data}")
+        if base.data:
+            # the settings the file takes the place of: they apply to some built-in dataset
+            built_in = [dataclasses.replace(base, data=None, dataset=d) for d in CHOICES["dataset"]]
+            for key, _ in checked:
+                if not applies(key, base) and any(applies(key, c) for c in built_in):
+                    raise ConfigError(
+                        key, f"does not apply: every run reads the CSV file {base.data}"
+                    )
         sweep = cls(base=base, vary=tuple(checked), name=name)
         sweep.configs()  # every combination must be a valid config
         return sweep
@@ -70,10 +75,9 @@ class Sweep:
         return [dataclasses.replace(self.base, **dict(zip(keys, combo))) for combo in grids]
 
     def to_toml(self) -> str:
-        lines = [f"name = {_toml_value(self.name)}", "", "[base]", to_toml(self.base), "[vary]"]
-        for key, values in self.vary:
-            lines.append(f"{key} = [{', '.join(_toml_value(v) for v in values)}]")
-        return "\n".join(lines) + "\n"
+        """The sweep as TOML text: its name, [base] settings and [vary] lists."""
+        vary = {key: [_plain(v) for v in values] for key, values in self.vary}
+        return write_toml({"name": self.name, "base": toml_table(self.base), "vary": vary})
 
 
 def _sweep_value(base: Config, key: str, value):
@@ -89,17 +93,16 @@ def _sweep_value(base: Config, key: str, value):
     return getattr(config, key)
 
 
-def _toml_value(value) -> str:
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def _plain(value):
+    """A varied value as TOML holds it: layer sizes as a list, None as "" (which reads back
+    as None)."""
     if isinstance(value, tuple):
-        return "[" + ", ".join(map(str, value)) + "]"
-    if value is None:
-        return '""'
-    return repr(value)
+        return list(value)
+    return "" if value is None else value
 
 
 def save_sweep(sweep: Sweep, path: str | Path) -> None:
+    """Write the sweep to a TOML file that :func:`load_sweep` reads back to an equal sweep."""
     Path(path).write_text(sweep.to_toml(), encoding="utf-8")
 
 

@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 from pathlib import Path
 from typing import IO, NoReturn
 
 from engine import Config, ConfigError, load_toml
-from engine.config import CHOICES, help_text
+from engine.config import SETTINGS
 
 USAGE_ERROR = 2
 
@@ -43,31 +42,19 @@ def flag(field: str) -> str:
     return "--" + field.replace("_", "-")
 
 
-_METAVARS = {
-    "data": "FILE.csv",
-    "samples": "N",
-    "noise": "F",
-    "hidden": "H1,H2",
-    "batch_size": "N",
-    "lr": "F",
-    "epochs": "N",
-    "seed": "N",
-}
-
-
 def add_training_flags(parser: argparse.ArgumentParser, weights: bool = True) -> None:
-    """The training flags shared by the app, ``train`` and ``sweep``: one per config field,
-    --config, and (not for sweeps) --init-weights and --save-weights."""
+    """The training flags shared by the app, ``train`` and ``sweep``: one per setting of the
+    config, --config, and (not for sweeps) --init-weights and --save-weights."""
     group = parser.add_argument_group("training settings (defaults in brackets)")
-    for field in dataclasses.fields(Config):
-        default = field.default
+    for name, setting in SETTINGS.items():
+        default = setting.default
         shown = ",".join(map(str, default)) if isinstance(default, tuple) else default
-        metavar = "{" + ",".join(CHOICES[field.name]) + "}" if field.name in CHOICES else None
+        choices = "{" + ",".join(setting.choices) + "}" if setting.choices else None
         group.add_argument(
-            flag(field.name),
-            dest=field.name,
-            metavar=metavar or _METAVARS.get(field.name),
-            help=help_text(field.name) + (f" [{shown}]" if shown is not None else ""),
+            flag(name),
+            dest=name,
+            metavar=choices or setting.metavar,
+            help=setting.help + (f" [{shown}]" if shown is not None else ""),
         )
     group.add_argument("--config", metavar="FILE.toml", help="start from a saved config")
     if weights:
@@ -83,15 +70,13 @@ def config_from_args(args: argparse.Namespace) -> Config:
             base = load_toml(args.config, base)
         except ConfigError as error:
             raise UsageError("--config", str(error)) from None
-    values = {
-        field.name: getattr(args, field.name)
-        for field in dataclasses.fields(Config)
-        if getattr(args, field.name) is not None
-    }
-    if "dataset" in values and "data" in values:
-        raise UsageError("--data", "give either --dataset or --data, not both")
-    if "dataset" in values:
-        values["data"] = None  # a dataset named on the command line wins over a file's data
+    values = {name: getattr(args, name) for name in SETTINGS if getattr(args, name) is not None}
+    for name, setting in SETTINGS.items():
+        replaced = setting.replaces
+        if replaced in values and name in values:
+            raise UsageError(flag(name), f"give either {flag(replaced)} or {flag(name)}, not both")
+        if replaced in values:
+            values[name] = None  # e.g. a dataset named on the command line wins over a file's data
     try:
         return Config.from_values(values, base)
     except ConfigError as error:

@@ -2,12 +2,15 @@
 
 Choices are Selects whose options come from the engine's registries; numbers and lists are
 Inputs validated by the same ``Config.from_values`` the command line uses, so a bad value gets
-the same words here as there, shown under the field. Fields that do not apply (samples and
-noise for xor or a CSV file, batch size for gd and sgd) are disabled, and Tab skips them.
+the same words here as there, shown under the field. Fields, labels, choices and which fields
+apply all come from the config's declaration (engine.config.SETTINGS); fields that do not apply
+(samples and noise for xor or a CSV file, batch size for gd and sgd) are disabled, and Tab skips
+them.
 """
 
 from __future__ import annotations
 
+from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,39 +21,17 @@ from textual.message import Message
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Select, Static
 
-from engine import (
-    DATASETS,
-    OPTIMIZERS,
-    Config,
-    ConfigError,
-    DataError,
-    load_csv,
-)
-from engine.config import CHOICES, help_text
-
-FIELDS = [
-    ("dataset", "Dataset"),
-    ("data", "CSV file"),
-    ("samples", "Samples"),
-    ("noise", "Noise"),
-    ("hidden", "Hidden"),
-    ("activation", "Activation"),
-    ("optimizer", "Optimizer"),
-    ("batch_size", "Batch size"),
-    ("lr", "Learn rate"),
-    ("epochs", "Epochs"),
-    ("seed", "Seed"),
-    ("loss", "Loss"),
-]
-"""(config field, label) in the order shown."""
+from engine import Config, ConfigError, DataError, load_csv
+from engine.config import SETTINGS
 
 
 class FieldValidator(Validator):
-    """A text field's value, checked by the config's own parser and checks."""
+    """A text field's value, checked by the config's own parser and checks (on ``base``)."""
 
-    def __init__(self, field: str) -> None:
+    def __init__(self, field: str, base: Config | None = None) -> None:
         super().__init__()
         self.field = field
+        self.base = base
 
     def validate(self, value: str) -> ValidationResult:
         if self.field == "data" and value.strip():
@@ -62,7 +43,7 @@ class FieldValidator(Validator):
             problem = _csv_problem(str(path), stat.st_mtime_ns, stat.st_size)
             return self.failure(problem) if problem else self.success()
         try:
-            Config.from_values({self.field: value})
+            Config.from_values({self.field: value}, self.base)
         except ConfigError as error:
             return self.failure(error.reason)
         return self.success()
@@ -101,27 +82,27 @@ class ConfigForm(VerticalScroll, can_focus=False):
         self._initial = config
 
     def compose(self) -> ComposeResult:
-        for name, label in FIELDS:
+        for name, setting in SETTINGS.items():
             with Horizontal(classes="field", id=f"row-{name}"):
-                yield Label(label, classes="field-label")
+                yield Label(setting.label, classes="field-label")
                 value = getattr(self._initial, name)
-                if name in CHOICES:
+                if setting.choices is not None:
                     yield Select(
-                        [(choice, choice) for choice in CHOICES[name]],
+                        [(choice, choice) for choice in setting.choices],
                         value=value,
                         allow_blank=False,
                         compact=True,
                         id=f"field-{name}",
-                        tooltip=help_text(name),
+                        tooltip=setting.help,
                     )
                 else:
                     yield Input(
                         show(value),
-                        placeholder="auto" if name == "batch_size" else "",
-                        validators=[FieldValidator(name)],
+                        placeholder=setting.blank,
+                        validators=[FieldValidator(name, self._initial)],
                         compact=True,
                         id=f"field-{name}",
-                        tooltip=help_text(name),
+                        tooltip=setting.help,
                     )
             yield Static("", classes="field-error", id=f"error-{name}", markup=False)
 
@@ -133,7 +114,7 @@ class ConfigForm(VerticalScroll, can_focus=False):
 
     def load(self, config: Config) -> None:
         """Fill every field from a config (e.g. one loaded from a file)."""
-        for name, _ in FIELDS:
+        for name in SETTINGS:
             field = self.widget(name)
             field.value = (
                 show(getattr(config, name)) if isinstance(field, Input) else getattr(config, name)
@@ -146,8 +127,7 @@ class ConfigForm(VerticalScroll, can_focus=False):
     def on_input_changed(self, event: Input.Changed) -> None:
         name = event.input.id.removeprefix("field-")
         self._show_error(name, _reason(event.validation_result))
-        if name == "data":
-            self._update_applicable()
+        self._update_applicable()
         self.post_message(self.Edited())
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -160,28 +140,38 @@ class ConfigForm(VerticalScroll, can_focus=False):
         message.display = bool(reason)
 
     def _update_applicable(self) -> None:
-        dataset = self.widget("dataset").value
-        has_file = bool(self.widget("data").value.strip())
-        generated = DATASETS[dataset]
-        self.widget("samples").disabled = has_file or not generated.uses_samples
-        self.widget("noise").disabled = has_file or not generated.uses_noise
-        self.widget("dataset").disabled = has_file
-        self.widget("batch_size").disabled = not OPTIMIZERS[
-            self.widget("optimizer").value
-        ].uses_batch_size
+        """Disable the fields that do not apply to what the form describes so far."""
+        config = self._described()
+        for name, setting in SETTINGS.items():
+            self.widget(name).disabled = not setting.applies(config)
 
-    def values(self) -> dict[str, str]:
-        """The raw values of the fields that apply."""
+    def _raw(self) -> dict[str, str]:
         return {
             name: field.value if isinstance(field, Input) else str(field.value)
-            for name, field in ((name, self.widget(name)) for name, _ in FIELDS)
-            if not field.disabled or name == "dataset"
+            for name, field in ((name, self.widget(name)) for name in SETTINGS)
+        }
+
+    def _described(self) -> Config:
+        """The form's config as far as its fields are valid (the others as first shown)."""
+        config = self._initial
+        for name, value in self._raw().items():
+            with suppress(ConfigError):
+                config = Config.from_values({name: value}, config)
+        return config
+
+    def values(self) -> dict[str, str]:
+        """The raw values of the fields that apply (and of every choice: a Select always holds
+        a valid one, so a dataset replaced by a file is kept for when the file is cleared)."""
+        return {
+            name: value
+            for name, value in self._raw().items()
+            if not self.widget(name).disabled or isinstance(self.widget(name), Select)
         }
 
     def invalid_fields(self) -> list[str]:
         """Names of applicable fields whose value is not valid, each marked with its reason."""
         bad = []
-        for name, _ in FIELDS:
+        for name in SETTINGS:
             field = self.widget(name)
             if isinstance(field, Input) and not field.disabled:
                 reason = _reason(field.validate(field.value))

@@ -4,7 +4,9 @@ from engine import Config, Run
 run = Run(Config(dataset="xor"))
 for result in run:
     print(result.epoch, result.loss, result.accuracy)
-print(run.result().accuracy)
+print(run.outcome().accuracy)
+
+engine/textbook.py is the same maths written to be read; the rest is that maths made fast.
 """
 
 from .activations import ACTIVATIONS
@@ -13,7 +15,9 @@ from .datasets import DATASETS, DataError, Dataset, load_csv
 from .losses import LOSSES
 from .network import Network, Workspace
 from .optimizers import OPTIMIZERS
-from .training import EpochResult, Run, RunControl, RunResult, Snapshot, make_dataset
+from .outcome import Outcome, State
+from .trainer import Trainer, make_dataset
+from .training import EpochResult, Run, RunControl, Snapshot, train_together
 from .weights import WeightsError, load_weights, save_weights
 
 __all__ = [
@@ -29,8 +33,10 @@ __all__ = [
     "Network",
     "Run",
     "RunControl",
-    "RunResult",
+    "Outcome",
     "Snapshot",
+    "State",
+    "Trainer",
     "WeightsError",
     "Workspace",
     "load_csv",
@@ -39,4 +45,5 @@ __all__ = [
     "make_dataset",
     "save_toml",
     "save_weights",
+    "train_together",
 ]

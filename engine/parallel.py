@@ -12,47 +12,17 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.managers import SyncManager
 
-from .batch import BatchRun, batch_key
 from .config import Config
 from .labels import labels
-from .report import RunSummary
+from .outcome import Outcome, State
 from .sweep import Sweep
-from .training import Run, make_dataset
-
-# --- running ---------------------------------------------------------------------------------
-
-
-@dataclass
-class SweepRun:
-    """One run of a sweep: its config, how it went, and its time."""
-
-    config: Config
-    loss_history: list[float] = field(default_factory=list)
-    accuracy: float = 0.0
-    epochs_to_100: int | None = None
-    diverged_at: int | None = None
-    saturated: bool = False
-    seconds: float = 0.0
-    """Time of its batch divided among the runs trained in it."""
-    done: bool = False
-
-    def summary(self, label: str) -> RunSummary:
-        return RunSummary(
-            label=label,
-            config=self.config,
-            loss_history=self.loss_history,
-            accuracy=self.accuracy,
-            epochs_to_100=self.epochs_to_100,
-            diverged_at=self.diverged_at,
-            state="diverged" if self.diverged_at else ("done" if self.done else "stopped"),
-            seconds=self.seconds,
-        )
+from .trainer import batch_key, make_dataset
+from .training import train_together
 
 
 @dataclass
@@ -60,73 +30,34 @@ class SweepResult:
     """A sweep's runs, in the order of :meth:`Sweep.configs`, with labels of what differs."""
 
     sweep: Sweep
-    runs: list[SweepRun]
+    outcomes: list[Outcome]
+
+    @property
+    def configs(self) -> list[Config]:
+        return self.sweep.configs()
 
     def labels(self) -> list[str]:
-        return labels([run.config for run in self.runs], [key for key, _ in self.sweep.vary])
+        return labels(self.configs, [key for key, _ in self.sweep.vary])
 
-    def summaries(self) -> list[RunSummary]:
-        return [run.summary(label) for run, label in zip(self.runs, self.labels())]
+    def runs(self) -> list[tuple[Config, Outcome]]:
+        """(config, outcome) per run, in the grid's order."""
+        return list(zip(self.configs, self.outcomes))
 
 
-Progress = Callable[[dict[Config, SweepRun]], None]
+Progress = Callable[[dict[Config, Outcome]], None]
 
 
 def _train_group(configs: list[Config], progress_queue=None, stop=None, tag: int = 0):
-    """Train a group of compatible configs together, in a worker process or inline.
+    """Train a group of compatible configs together, in a worker process or inline; returns
+    their Outcomes. ``progress_queue.put((tag, outcomes))`` reports the runs so far; ``stop``
+    (anything with ``is_set()``) ends the group early."""
 
-    ``progress_queue.put((tag, epoch, histories))`` reports partial loss histories; ``stop``
-    (anything with ``is_set()``) ends the group early.
-    """
-
-    if len(configs) == 1:  # nothing to share: the single-run engine is the faster one
-        return [_train_one(configs[0], progress_queue, stop, tag)]
-
-    def report(batch: BatchRun) -> None:
+    def report(trainer) -> None:
         if progress_queue is not None:
-            histories = [batch.losses(k).tolist() for k in range(len(configs))]
-            progress_queue.put((tag, batch.epoch, histories))
+            progress_queue.put((tag, [trainer.progress(k) for k in range(len(configs))]))
 
-    batch = BatchRun(configs)
-    results = batch.run(progress=report, cancelled=stop.is_set if stop is not None else None)
-    per_run = batch.seconds / len(configs)
-    return [
-        (
-            r.loss_history,
-            r.accuracy,
-            r.epochs_to_100,
-            r.diverged_at,
-            r.saturated,
-            per_run,
-            not r.cancelled,
-        )
-        for r in results
-    ]
-
-
-def _train_one(config: Config, progress_queue, stop, tag: int):
-    run = Run(config)
-    start = due = time.perf_counter()
-    for result in run:
-        if time.perf_counter() >= due:  # a stop may be a call to another process: not each epoch
-            if stop is not None and stop.is_set():
-                run.control.cancel()
-            if progress_queue is not None:
-                progress_queue.put((tag, result.epoch, [list(run.loss_history)]))
-            due = time.perf_counter() + 0.25
-    seconds = time.perf_counter() - start
-    outcome = run.result()
-    if progress_queue is not None:
-        progress_queue.put((tag, outcome.epochs_run, [outcome.loss_history]))
-    return (
-        outcome.loss_history,
-        outcome.accuracy,
-        outcome.epochs_to_100,
-        outcome.diverged_at,
-        outcome.saturated,
-        seconds,
-        not outcome.cancelled,
-    )
+    cancelled = stop.is_set if stop is not None else None
+    return train_together(configs, progress=report, cancelled=cancelled)
 
 
 def plan(configs: Sequence[Config], jobs: int) -> list[list[Config]]:
@@ -167,29 +98,16 @@ class _Flag:
 
 
 class _Board:
-    """The runs of a sweep while it trains: results land here as groups report and finish."""
+    """The runs of a sweep while it trains: outcomes land here as groups report and finish."""
 
     def __init__(self, configs: Sequence[Config], jobs: int):
-        self.runs = {config: SweepRun(config) for config in dict.fromkeys(configs)}
-        self.tasks = plan(list(self.runs), jobs)
+        unique = list(dict.fromkeys(configs))
+        self.runs: dict[Config, Outcome] = {config: Outcome(state=State.READY) for config in unique}
+        self.tasks = plan(unique, jobs)
 
-    def partial(self, tag: int, epoch: int, histories) -> dict[Config, SweepRun]:
-        for config, history in zip(self.tasks[tag], histories):
-            self.runs[config].loss_history = history
+    def update(self, tag: int, outcomes: Sequence[Outcome]) -> dict[Config, Outcome]:
+        self.runs.update(zip(self.tasks[tag], outcomes))
         return self.runs
-
-    def finished(self, tag: int, outcome) -> None:
-        for config, values in zip(self.tasks[tag], outcome):
-            run = self.runs[config]
-            (
-                run.loss_history,
-                run.accuracy,
-                run.epochs_to_100,
-                run.diverged_at,
-                run.saturated,
-                run.seconds,
-                run.done,
-            ) = values
 
 
 def run_sweeps(
@@ -219,7 +137,7 @@ def _inline(board: _Board, progress, stopped, follow) -> None:
         if flag is not None and flag.is_set():
             break
         queue = _InlineQueue(board, progress) if follow and progress else None
-        board.finished(tag, _train_group(group, queue, flag, tag))
+        board.update(tag, _train_group(group, queue, flag, tag))
         if progress is not None:
             progress(board.runs)
 
@@ -254,7 +172,7 @@ def _in_processes(board: _Board, jobs, progress, stopped, follow) -> None:
                 done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
                 _drain(queue, board)
                 for future in done:
-                    board.finished(futures[future], future.result())
+                    board.update(futures[future], future.result())
                 if progress is not None:
                     progress(board.runs)
     finally:
@@ -269,7 +187,7 @@ class _InlineQueue:
         self.board, self.progress = board, progress
 
     def put(self, item) -> None:
-        self.progress(self.board.partial(*item))
+        self.progress(self.board.update(*item))
 
 
 def _drain(queue, board: _Board) -> None:
@@ -280,4 +198,4 @@ def _drain(queue, board: _Board) -> None:
             item = queue.get_nowait()
         except Exception:  # queue.Empty, raised through a manager's proxy
             return
-        board.partial(*item)
+        board.update(*item)

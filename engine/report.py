@@ -1,7 +1,6 @@
-"""Several runs side by side: what differs between them, and the files of a lab report.
+"""The files of a lab report for runs side by side: loss_history.csv, summary.json, summary.md.
 
-    labels(configs)                ["lr=0.1", "lr=1"]: per run, the settings that differ
-    write_report(directory, runs)  loss_history.csv, summary.json, summary.md
+    write_report(directory, runs)      runs: (config, outcome) pairs, labelled by what differs
 
 loss_history.csv has one column per run, headed by its label, and one row per epoch (row k is
 epoch k); a run that stopped earlier leaves its later cells empty.
@@ -12,90 +11,52 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
+from .labels import labels
+from .outcome import Outcome
 
 REPORT_FILES = ("loss_history.csv", "summary.json", "summary.md")
 
-
-@dataclass(frozen=True)
-class RunSummary:
-    """One run as a report shows it."""
-
-    label: str
-    config: Config
-    loss_history: Sequence[float] = field(repr=False)
-    accuracy: float
-    epochs_to_100: int | None
-    """First epoch whose pass got every sample right."""
-    diverged_at: int | None = None
-    state: str = "done"
-    seconds: float | None = None
-    """Time spent training, when known."""
-
-    @property
-    def final_loss(self) -> float | None:
-        return self.loss_history[-1] if len(self.loss_history) else None
-
-    @property
-    def epochs_run(self) -> int:
-        return len(self.loss_history)
-
-    @property
-    def diverged(self) -> bool:
-        return self.diverged_at is not None
-
-    def to_dict(self) -> dict:
-        """Plain JSON values; a non-finite number becomes null."""
-        return {
-            "label": self.label,
-            "config": self.config.to_dict(),
-            "final_loss": _finite(self.final_loss),
-            "accuracy": _finite(self.accuracy),
-            "epochs_run": self.epochs_run,
-            "epochs_to_100": self.epochs_to_100,
-            "diverged": self.diverged,
-            "diverged_at": self.diverged_at,
-            "state": self.state,
-            "seconds": _finite(self.seconds),
-        }
+Runs = Sequence[tuple[Config, Outcome]]
+"""Runs as a report takes them: each run's config and outcome."""
 
 
-def history_csv(runs: Sequence[RunSummary]) -> str:
+def history_csv(runs: Runs, names: Sequence[str]) -> str:
     """One column per run (headed by its label), one row per epoch."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([run.label for run in runs])
-    length = max((run.epochs_run for run in runs), default=0)
-    for epoch in range(length):
-        writer.writerow(
-            [repr(float(run.loss_history[epoch])) if epoch < run.epochs_run else "" for run in runs]
-        )
+    writer.writerow(names)
+    histories = [outcome.loss_history for _, outcome in runs]
+    for epoch in range(max((len(h) for h in histories), default=0)):
+        writer.writerow([repr(float(h[epoch])) if epoch < len(h) else "" for h in histories])
     return out.getvalue()
 
 
-def summary_json(runs: Sequence[RunSummary]) -> str:
-    return json.dumps([run.to_dict() for run in runs], indent=2, allow_nan=False) + "\n"
+def summary_json(runs: Runs, names: Sequence[str]) -> str:
+    rows = [
+        {"label": name, "config": config.to_dict(), **outcome.to_dict(history=False)}
+        for (config, outcome), name in zip(runs, names)
+    ]
+    return json.dumps(rows, indent=2, allow_nan=False) + "\n"
 
 
-def summary_markdown(runs: Sequence[RunSummary]) -> str:
+def summary_markdown(runs: Runs, names: Sequence[str]) -> str:
     """A Markdown table: setting, final loss, accuracy, epochs to 100%, diverged, epochs, time."""
     rows = [
         "| setting | final loss | accuracy | epochs to 100% | diverged | epochs run | seconds |",
         "|---|---:|---:|---:|---|---:|---:|",
     ]
-    for run in runs:
+    for (_, run), name in zip(runs, names):
         loss = "-" if run.final_loss is None else f"{run.final_loss:.6g}"
-        seconds = "-" if run.seconds is None else f"{run.seconds:.2f}"
+        seconds = f"{run.seconds:.2f}" if run.seconds else "-"
         diverged = f"at epoch {run.diverged_at}" if run.diverged else "no"
+        to_100 = run.epochs_to_100 if run.epochs_to_100 is not None else "-"
         rows.append(
-            f"| {run.label.replace('|', '/')} | {loss} | {100 * run.accuracy:.1f}% | "
-            f"{run.epochs_to_100 if run.epochs_to_100 is not None else '-'} | {diverged} | "
-            f"{run.epochs_run} | {seconds} |"
+            f"| {name.replace('|', '/')} | {loss} | {100 * run.accuracy:.1f}% | {to_100} | "
+            f"{diverged} | {run.epochs_run} | {seconds} |"
         )
     return "\n".join(rows) + "\n"
 
@@ -105,21 +66,19 @@ def existing_report_files(directory: str | Path) -> list[Path]:
     return [Path(directory) / name for name in REPORT_FILES if (Path(directory) / name).exists()]
 
 
-def write_report(directory: str | Path, runs: Sequence[RunSummary]) -> list[Path]:
+def write_report(directory: str | Path, runs: Runs, order: Sequence[str] = ()) -> list[Path]:
     """Write the three report files into ``directory`` (made if missing); returns their paths.
+    Runs are labelled by the settings that differ (those named in ``order`` first).
 
     Existing files are replaced: ask first (see :func:`existing_report_files`).
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    texts = (history_csv(runs), summary_json(runs), summary_markdown(runs))
+    names = labels([config for config, _ in runs], order)
+    writers = (history_csv, summary_json, summary_markdown)
     paths = []
-    for name, text in zip(REPORT_FILES, texts):
+    for name, write in zip(REPORT_FILES, writers):
         path = directory / name
-        path.write_text(text, encoding="utf-8")
+        path.write_text(write(runs, names), encoding="utf-8")
         paths.append(path)
     return paths
-
-
-def _finite(value: float | None) -> float | None:
-    return value if value is not None and math.isfinite(value) else None

@@ -1,14 +1,10 @@
-"""The training loop: a :class:`Run` is an iterator of per-epoch results.
+"""Training runs: a :class:`Run` is an iterator of per-epoch results; :func:`train_together`
+trains compatible runs as one computation. Both are the one core of engine.trainer.
 
     run = Run(config)
     for result in run:            # EpochResult(epoch, loss, accuracy)
         ...
-    run.result()                  # RunResult: predictions, accuracy, diverged_at, saturated, ...
-
-One epoch is one pass over the data. Its loss and accuracy are those of the predictions made
-during the pass (before each step's update), so for full-batch gd the loss of epoch k is the
-loss at the weights before the k-th update, as in a PyTorch loop that records ``loss.item()``;
-for batched optimizers it is the sample-weighted mean of the batch losses.
+    run.outcome()                 # Outcome: predictions, accuracy, state, saturation, ...
 
 ``run.control`` pauses, steps, resumes and cancels the run from another thread.
 """
@@ -16,10 +12,9 @@ for batched optimizers it is the sample-weighted mean of the batch losses.
 from __future__ import annotations
 
 import contextvars
-import math
 import threading
-from array import array
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -27,48 +22,12 @@ from typing import NamedTuple
 import numpy as np
 
 from .config import Config
-from .datasets import DATASETS, Dataset, load_csv
-from .losses import LOSSES
-from .network import Network, Workspace, columns_with_ones
-from .optimizers import OPTIMIZERS
-from .weights import load_weights
+from .datasets import Dataset
+from .network import Network
+from .outcome import Outcome
+from .trainer import Trainer, make_dataset, seed_streams
 
-HALF = np.array(0.5)
-SATURATION_WINDOW = 50
-"""Epochs between saturation checks; the loss must not have fallen over one window."""
-SATURATION_EPS = 1e-3
-"""An output within this of 0 or 1 counts as saturated."""
-SATURATION_HINT = (
-    "outputs saturated at 0 or 1 and the loss is stuck: the learning rate may be too high"
-)
-
-
-def saturated(p: np.ndarray, y: np.ndarray, old_loss, new_loss) -> np.ndarray:
-    """Per network (p, y of shape (..., n)): some sample is wrong, every output is within
-    SATURATION_EPS of 0 or 1, and the loss has not fallen from ``old_loss`` (SATURATION_WINDOW
-    epochs ago) to ``new_loss`` -- the sigmoid's gradient has vanished, the run is stuck."""
-    with np.errstate(all="ignore"):
-        wrong = np.count_nonzero((p >= 0.5) != (y == 1.0), axis=-1) > 0
-        stuck = np.all(np.minimum(p, 1.0 - p) < SATURATION_EPS, axis=-1)
-        falling = np.asarray(new_loss) < np.asarray(old_loss) * (1 - 1e-6)
-    return wrong & stuck & ~falling
-
-
-def step(net: Network, optimizer, ws: Workspace, x, y, p, d) -> None:
-    """One optimizer step on a batch: forward (p), error d = p - y, backward, update."""
-    net.forward(ws, x, p)
-    np.subtract(p, y, d)
-    optimizer.step(net.theta, net.backward(ws, x, p, d))
-
-
-def step_batches(net: Network, optimizer, ws: Workspace, full_batches, tail) -> None:
-    """A pass of steps over the batches: ``full_batches`` are the pass's (x, y, p, d) arrays
-    viewed as (batches, ..., batch size); ``tail`` is the last, smaller batch with its own
-    workspace, or None."""
-    for xb, yb, pb, db in zip(*full_batches):
-        step(net, optimizer, ws, xb, yb, pb, db)
-    if tail is not None:
-        step(net, optimizer, *tail)
+__all__ = ["EpochResult", "Run", "RunControl", "Snapshot", "make_dataset", "seed_streams"]
 
 
 class EpochResult(NamedTuple):
@@ -89,25 +48,6 @@ class Snapshot:
     """A copy of the flat parameter vector (see engine.network.split_blocks)."""
     dead: list[np.ndarray]
     """Per hidden layer, a bool per unit: its activation is 0 on every sample (a dead ReLU)."""
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """Where a run ended: final predictions (n,) at the final weights, and how it went."""
-
-    predictions: np.ndarray
-    accuracy: float
-    loss_history: list[float]
-    epochs_run: int
-    diverged_at: int | None
-    saturated: bool
-    cancelled: bool
-    epochs_to_100: int | None = None
-    """The first epoch whose pass got every sample right."""
-
-    @property
-    def diverged(self) -> bool:
-        return self.diverged_at is not None
 
 
 class RunControl:
@@ -173,19 +113,6 @@ class RunControl:
             return True
 
 
-def seed_streams(seed: int) -> tuple[np.random.Generator, ...]:
-    """Independent generators for (data, initial weights, shuffling), all from one seed."""
-    return tuple(np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
-
-
-def make_dataset(config: Config) -> Dataset:
-    """The config's data: its CSV file, or the built-in dataset drawn from the config's seed."""
-    if config.data:
-        return load_csv(config.data)
-    data_rng = seed_streams(config.seed)[0]
-    return DATASETS[config.dataset].make(config.samples, config.noise, data_rng)
-
-
 class Run:
     """One training run of ``config``: iterate it to train, one EpochResult per epoch.
 
@@ -201,61 +128,10 @@ class Run:
         init_weights: str | Path | None = None,
     ):
         self.config = config
-        self.data = data if data is not None else make_dataset(config)
-        _, init_rng, self._rng = seed_streams(config.seed)
-        self.net = Network(config.sizes, config.activation)
-        self.net.initialise(init_rng)
-        if init_weights is not None:
-            load_weights(self.net, init_weights)
+        self.trainer = Trainer([config], None if data is None else [data], init_weights)
+        self.data: Dataset = self.trainer.data[0]
+        self.net: Network = self.trainer.net
         self.control = RunControl()
-        self.loss_history = array("d")
-        self.epoch = 0
-        self.diverged_at: int | None = None
-        self.saturated = False
-        self.epochs_to_100: int | None = None
-        """The first epoch whose pass got every sample right."""
-        self._loss = LOSSES[config.loss]
-        n = self.data.n
-        self._optimizer = OPTIMIZERS[config.optimizer].make(self.net.theta, config.lr)
-        self._batch = OPTIMIZERS[config.optimizer].batch(n, config.batch_size)
-        # one column per sample (see engine.network): inputs (3, n) with a row of ones,
-        # labels (1, n)
-        self._x = columns_with_ones(self.data.x)
-        self._y = self.data.y.reshape(1, n).copy()
-        # the epoch's predictions p and errors d = p - y, in the order the pass saw the samples
-        self._p = np.empty((1, n))
-        self._d = np.empty((1, n))
-        self._tmp = np.empty((1, n))
-        self._positive = self._y == 1.0
-        self._predicted = np.empty((1, n), dtype=bool)
-        # a non-finite weight shows in the weights' sum (inf and nan propagate): one BLAS dot
-        self._ones = np.ones_like(self.net.theta)
-        scale = self._optimizer.grad_scale
-        if self._batch == n:  # full batch: the data in its own order, one workspace
-            self._ws = Workspace(self.net, n, self._loss, scale)
-        else:
-            self._x_seen = np.empty_like(self._x)
-            self._y_seen = np.empty_like(self._y)
-            self._positive_seen = np.empty_like(self._positive)
-            # the pass's full batches as (batches, rows, batch) views of the shuffled columns:
-            # iterating them hands out each batch's views in C, not by slicing in Python
-            size, full = self._batch, n // self._batch
-
-            def batches(a: np.ndarray) -> np.ndarray:
-                return a[:, : full * size].reshape(a.shape[0], full, size).transpose(1, 0, 2)
-
-            self._ws = Workspace(self.net, size, self._loss, scale)
-            self._full_batches = [
-                batches(a) for a in (self._x_seen, self._y_seen, self._p, self._d)
-            ]
-            tail = slice(full * size, n)
-            self._tail = None
-            if n % size:
-                tail_arrays = (self._x_seen, self._y_seen, self._p, self._d)
-                self._tail = (
-                    Workspace(self.net, n % size, self._loss, scale),
-                    *(a[:, tail] for a in tail_arrays),
-                )
         # each Run iterates in a context of its own, where NumPy's floating-point warnings are
         # off (overflow is how divergence shows itself); the caller's error state is untouched
         self._context = contextvars.Context()
@@ -271,6 +147,16 @@ class Run:
     def n(self) -> int:
         return self.data.n
 
+    @property
+    def epoch(self) -> int:
+        """Epochs run so far."""
+        return self.trainer.epoch
+
+    @property
+    def loss_history(self) -> np.ndarray:
+        """The loss of every epoch that counts, a copy."""
+        return self.trainer.losses(0).copy()
+
     def predictions(self) -> np.ndarray:
         """Outputs (n,) at the current weights, in the data's order."""
         return self.net.predict(self.data.x)
@@ -284,75 +170,59 @@ class Run:
             dead=[~np.any(a != 0.0, axis=0) for a in hidden],
         )
 
-    def result(self) -> RunResult:
-        """The run's outcome so far, from the current weights."""
-        predictions = self.predictions()
-        if self.diverged_at is None:
-            self._check_saturation(predictions, self.data.y)
-        correct = int(np.count_nonzero((predictions >= 0.5) == (self.data.y == 1.0)))
-        return RunResult(
-            predictions=predictions,
-            accuracy=float(correct / self.n),
-            loss_history=self.loss_history.tolist(),
-            epochs_run=len(self.loss_history),
-            diverged_at=self.diverged_at,
-            saturated=self.saturated,
-            cancelled=self.control.cancelled,
-            epochs_to_100=self.epochs_to_100,
-        )
+    def progress(self, history: bool = True) -> Outcome:
+        """The run so far, without its predictions (cheap enough to ask every few epochs);
+        ``history=False`` leaves out the loss history too."""
+        return self.trainer.progress(0, history)
+
+    def outcome(self) -> Outcome:
+        """Where the run stands, from the current weights; its state says whether and how it
+        ended (done, diverged, stopped) once the iteration is over."""
+        over = self._over or self.control.cancelled
+        return self.trainer.outcome(0, cancelled=self.control.cancelled, finished=over)
 
     def _train(self):
         np.seterr(all="ignore")  # inside self._context: see __init__
-        control, history, theta, ones = self.control, self.loss_history, self.net.theta, self._ones
-        n = self.n
-        if self._batch == self.n:
-            one_epoch, y_seen = self._full_batch_epoch, self._y
-        else:
-            one_epoch, y_seen = self._batched_epoch, self._y_seen
-        for epoch in range(1, self.config.epochs + 1):
+        control, trainer, n = self.control, self.trainer, self.n
+        self._over = False
+        alive, correct = trainer.alive, trainer.correct
+        for epoch in range(1, trainer.epochs + 1):
             if control.interrupted and not control.proceed():
-                return
-            loss, correct = one_epoch()
-            if not math.isfinite(loss):
-                self.diverged_at = epoch
-                return
-            history.append(loss)
-            self.epoch = epoch
-            if correct == n and self.epochs_to_100 is None:
-                self.epochs_to_100 = epoch
-            if not math.isfinite(np.dot(theta, ones)):
-                self.diverged_at = epoch
-            elif epoch % SATURATION_WINDOW == 0:
-                # the pass's predictions, in the order it saw the samples
-                self._check_saturation(self._p, y_seen)
-            yield EpochResult(epoch, loss, correct / self.n)
-            if self.diverged_at is not None:
-                return
+                break
+            loss = trainer.step_epoch()[0]
+            if not alive[0]:
+                if trainer.epochs_run(0) == epoch:  # non-finite weights: the epoch counts
+                    yield EpochResult(epoch, float(loss), float(correct[0] / n))
+                break
+            yield EpochResult(epoch, float(loss), float(correct[0] / n))
+        self._over = True
 
-    def _full_batch_epoch(self) -> tuple[float, int]:
-        """One step on the whole set; returns the loss and number correct before the step."""
-        x, y, p, d = self._x, self._y, self._p, self._d
-        step(self.net, self._optimizer, self._ws, x, y, p, d)
-        return float(self._loss.mean(p, y, d, self._tmp)[0]), self._correct(self._positive)
 
-    def _batched_epoch(self) -> tuple[float, int]:
-        """One pass in a fresh random order, one step per batch (the last may be smaller)."""
-        x, y, p, d = self._x_seen, self._y_seen, self._p, self._d
-        order = self._rng.permutation(self.n)
-        np.take(self._x, order, axis=1, out=x)
-        np.take(self._y, order, axis=1, out=y)
-        np.take(self._positive, order, axis=1, out=self._positive_seen)
-        step_batches(self.net, self._optimizer, self._ws, self._full_batches, self._tail)
-        return float(self._loss.mean(p, y, d, self._tmp)[0]), self._correct(self._positive_seen)
+def train_together(
+    configs: Sequence[Config],
+    progress: Callable[[Trainer], None] | None = None,
+    every: float = 0.25,
+    cancelled: Callable[[], bool] | None = None,
+) -> list[Outcome]:
+    """Train compatible runs (see engine.trainer.batch_key) as one computation, each to its
+    last epoch (or until all diverged, or ``cancelled()``); one Outcome per config, in order.
 
-    def _correct(self, positive: np.ndarray) -> int:
-        """How many of the pass's predictions are right: p >= 0.5 exactly where y = 1."""
-        predicted = self._predicted
-        np.greater_equal(self._p, HALF, predicted)
-        return np.count_nonzero(np.equal(predicted, positive, predicted))
-
-    def _check_saturation(self, p: np.ndarray, y: np.ndarray) -> None:
-        history = self.loss_history
-        if len(history) >= SATURATION_WINDOW:
-            old, now = history[-SATURATION_WINDOW], history[-1]
-            self.saturated = bool(saturated(p.reshape(-1), y.reshape(-1), old, now))
+    ``progress(trainer)`` is called about every ``every`` seconds and at the end, and
+    ``cancelled()`` is asked as often (it may be a call to another process).
+    """
+    trainer = Trainer(configs)
+    due = time.perf_counter() + every
+    stopped = False
+    with np.errstate(all="ignore"):
+        while trainer.epoch < trainer.epochs and trainer.alive.any():
+            trainer.step_epoch()
+            if time.perf_counter() >= due:
+                if progress is not None:
+                    progress(trainer)
+                if cancelled is not None and cancelled():
+                    stopped = True
+                    break
+                due = time.perf_counter() + every
+        if progress is not None:
+            progress(trainer)
+        return [trainer.outcome(k, cancelled=stopped) for k in range(len(trainer.configs))]

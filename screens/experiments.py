@@ -17,7 +17,7 @@ from textual_plotext import PlotextPlot
 from engine import ConfigError
 from engine.labels import labels, show
 from engine.sweep import PRESETS, Sweep, preset
-from tui.experiment import RUNNING
+from tui.experiment import Experiment
 from tui.plotting import overlay
 
 from .live import LiveView
@@ -69,7 +69,7 @@ class ExperimentsScreen(LiveView):
 
     def on_mount(self) -> None:
         self._sections: list[str] = []
-        experiment = self.app.experiment
+        experiment = self.state.experiment
         if experiment.sweeps:
             names = {s.name for s in experiment.sweeps}
             choice = "lab" if len(names) > 1 else names.pop()
@@ -105,7 +105,7 @@ class ExperimentsScreen(LiveView):
         name = self.query_one("#sweep-preset", Select).value
         if name != CUSTOM:
             return preset(name)
-        base = self.app.main.form.config(self.app.initial)
+        base = self.state.form.settings() if self.state.form is not None else None
         if base is None:
             self.say("The main form has invalid settings: fix them first (escape).")
             return None
@@ -123,13 +123,13 @@ class ExperimentsScreen(LiveView):
         self.query_one("#sweep-note", Static).update(text)
 
     def action_run_sweep(self) -> None:
-        experiment = self.app.experiment
-        if experiment.state == RUNNING:
-            self.app.cancel_sweep()
+        experiment = self.state.experiment
+        if experiment.running:
+            experiment.cancel()
             return
         sweeps = self.sweeps()
         if sweeps:
-            self.app.start_sweep(sweeps)
+            experiment.start(sweeps, self.app)
             self._set_sections(sweeps)
             self.tick(force=True)
 
@@ -142,13 +142,13 @@ class ExperimentsScreen(LiveView):
             section.value = names[0]
 
     def key(self) -> tuple:
-        experiment = self.app.experiment
+        experiment = self.state.experiment
         lengths = sum(len(run.loss_history) for run in experiment.runs.values())
         section = self.query_one("#sweep-section", Select).value
         return (super().key(), experiment.sweep_id, experiment.state, lengths, section)
 
     def update_view(self, record) -> None:
-        experiment = self.app.experiment
+        experiment = self.state.experiment
         bar = self.query_one("#sweep-progress", ProgressBar)
         total = experiment.total
         bar.update(total=max(total, 1), progress=experiment.finished)
@@ -163,7 +163,7 @@ class ExperimentsScreen(LiveView):
             self._set_sections(experiment.sweeps)
         self.plot(experiment)
 
-    def shown_sweep(self, experiment) -> Sweep | None:
+    def shown_sweep(self, experiment: Experiment) -> Sweep | None:
         if not experiment.sweeps:
             return None
         chosen = self.query_one("#sweep-section", Select).value
@@ -172,7 +172,7 @@ class ExperimentsScreen(LiveView):
                 return sweep
         return experiment.sweeps[0]
 
-    def plot(self, experiment) -> None:
+    def plot(self, experiment: Experiment) -> None:
         """The shown section's loss curves (log10), labelled by what differs."""
         chart = self.query_one("#sweep-chart", PlotextPlot)
         chart.plt.clear_data()

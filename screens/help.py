@@ -9,6 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.actions import ACTIONS, BINDINGS
+
 NAVIGATION = [
     ("tab, shift+tab", "move between the form's fields and the table"),
     ("enter, space", "open a choice list; up, down and enter pick"),
@@ -29,8 +31,8 @@ class HelpScreen(ModalScreen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", max_width=16)
         table.add_column(ratio=1)
-        for binding in self.app.action_bindings():
-            table.add_row(self.app.get_key_display(binding), binding.tooltip or binding.description)
+        for action, binding in zip(ACTIONS, BINDINGS):
+            table.add_row(self.app.get_key_display(binding), action.tooltip)
         table.add_row("", "")
         for keys, what in NAVIGATION:
             table.add_row(keys, what)

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tui.session import RunRecord
+from tui.state import AppState
 from tui.widgets.keybar import KeyBar
 from tui.widgets.status import StatusLine, TooSmall, status_text
 
@@ -27,8 +28,9 @@ class LiveView(Screen):
     BINDINGS = [Binding("escape", "back", "Back", tooltip="Back to the main screen")]
     HEADING = ""
 
-    def __init__(self) -> None:
+    def __init__(self, state: AppState) -> None:
         super().__init__()
+        self.state = state
         self._drawn: object = object()  # nothing drawn yet: the first tick always draws
 
     def compose(self) -> ComposeResult:
@@ -36,7 +38,7 @@ class LiveView(Screen):
         with Vertical(id="view-body"):
             yield from self.compose_view()
         yield TooSmall()
-        yield StatusLine(status_text(None, self.app.initial.epochs))
+        yield StatusLine(status_text(None, self.state.pending().epochs))
         yield KeyBar()
 
     def compose_view(self) -> ComposeResult:
@@ -48,7 +50,7 @@ class LiveView(Screen):
 
     @property
     def record(self) -> RunRecord | None:
-        return self.app.session.current
+        return self.state.session.current
 
     def key(self) -> tuple | None:
         """What the view shows, in short: it is redrawn when this changes."""
@@ -64,7 +66,7 @@ class LiveView(Screen):
             self.update_view(self.record)
 
     def show_status(self, record: RunRecord | None) -> None:
-        self.query_one(StatusLine).show(record, self.app.main.ready_epochs)
+        self.query_one(StatusLine).show(record, lambda: self.state.pending().epochs)
 
     def update_view(self, record: RunRecord | None) -> None:
         """Draw the view for this run (or for no run yet)."""

@@ -1,5 +1,7 @@
-"""The main screen: the settings form beside the live loss chart and the table of samples,
-with the status line and the keys underneath."""
+"""The main screen: the settings form beside the live loss chart and the table of samples, with
+the status line and the keys underneath. It owns the run it shows: the keys that train, pause,
+step, reset and save act here (the app routes them from every view), and the training worker's
+messages arrive here."""
 
 from __future__ import annotations
 
@@ -9,13 +11,28 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
-from engine import Config, DataError, Dataset, make_dataset
+from engine import (
+    Config,
+    DataError,
+    Dataset,
+    Network,
+    State,
+    WeightsError,
+    make_dataset,
+    save_toml,
+    save_weights,
+)
+from engine.config import ConfigError, load_toml
+from tui.messages import TrainingEnded, TrainingFailed, TrainingProgress
 from tui.session import RunRecord
+from tui.state import AppState
 from tui.widgets.chart import LossChart
 from tui.widgets.form import ConfigForm
 from tui.widgets.keybar import KeyBar
 from tui.widgets.sample_table import SampleTable
 from tui.widgets.status import StatusLine, TooSmall, status_text
+
+from .prompt import PathPrompt, save_as, write_and_tell
 
 
 class TrainingView(Vertical):
@@ -29,26 +46,30 @@ class TrainingView(Vertical):
 class MainScreen(Screen):
     """Settings on the left; the loss curve and every sample's prediction on the right."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, state: AppState) -> None:
         super().__init__()
-        self.initial = config
+        self.state = state
+        self.runner = state.runner
+        self._shown: int | None = None
+        """The id of the run the chart and table show."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
-            yield ConfigForm(self.initial, id="form")
+            yield ConfigForm(self.state.initial, id="form")
             with TrainingView(id="view"):
                 yield LossChart(id="chart")
                 yield SampleTable(id="table")
         yield TooSmall()
-        yield StatusLine(status_text(None, self.initial.epochs), id="status")
+        yield StatusLine(status_text(None, self.state.initial.epochs), id="status")
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.state.form = self
         with contextlib.suppress(DataError):  # the first run's samples, before it starts
-            self.show_samples(make_dataset(self.initial))
-        self.query_one("#form").border_title = "Settings"
-        self.query_one("#chart").border_title = "Loss"
-        self.query_one("#table").border_title = "Samples: ground truth and prediction"
+            self.table.set_data(*_xy(make_dataset(self.state.initial)))
+        self.form.border_title = "Settings"
+        self.chart.border_title = "Loss"
+        self.table.border_title = "Samples: ground truth and prediction"
 
     @property
     def form(self) -> ConfigForm:
@@ -62,26 +83,179 @@ class MainScreen(Screen):
     def table(self) -> SampleTable:
         return self.query_one(SampleTable)
 
+    # --- the settings form (tui.state.SettingsForm) -----------------------------------------------
+
+    def settings(self) -> Config | None:
+        return self.form.config(self.state.initial)
+
+    def pending(self) -> Config:
+        return self.form.peek() or self.state.initial
+
+    def load_settings(self, config: Config) -> None:
+        self.form.load(config)
+
     def on_config_form_edited(self) -> None:
-        if self.app.session.current is None:
+        if self.runner.current is None:
             self.show_status(None)
 
-    def show_samples(self, data: Dataset) -> None:
-        self.table.set_data(data.x, data.y)
+    # --- what the keys do (routed here by the app) ------------------------------------------------
 
-    def show_data(self, data: Dataset) -> None:
-        """A new run's samples, no predictions yet, an empty chart."""
-        self.show_samples(data)
-        self.chart.reset()
+    def can(self, action: str) -> bool | None:
+        """Whether an action applies now: True, or None to show its key dimmed."""
+        current = self.runner.current
+        if action == "pause":
+            return True if current is not None and current.active else None
+        if action == "step":
+            return True if current is None or current.state is not State.RUNNING else None
+        return True
 
-    def show_losses(self, losses: list[float]) -> None:
-        self.chart.append(losses)
-        self.chart.replot()
+    def action_train(self) -> None:
+        """Start a run with the form's settings; a running one is stopped first."""
+        config = self._valid_settings("Cannot train")
+        if config is not None:
+            self.start(config)
 
-    def ready_epochs(self) -> int:
-        """The epochs the next run would train: the form's, when it is valid."""
-        config = self.form.peek()
-        return (config or self.initial).epochs
+    def start(self, config: Config, paused: bool = False) -> RunRecord | None:
+        try:
+            record = self.runner.start(config, self, paused=paused)
+        except (DataError, WeightsError) as error:
+            self.app.notify(str(error), title="Cannot train", severity="error")
+            return None
+        note = self.runner.note(config)
+        if note:
+            self.app.notify(note, title="Starting weights", severity="warning")
+        with self.app.batch_update():
+            self.table.set_data(*_xy(record.data))
+            self.chart.reset()
+            self._shown = record.run_id
+            self.show_status(record)
+        self.app.refresh_bindings()
+        return record
+
+    def action_pause(self) -> None:
+        self.runner.toggle_pause()
+        self.show_status(self.runner.current)
+        self.app.refresh_bindings()
+
+    def action_step(self) -> None:
+        """One epoch while paused; from no run, start one paused and step it."""
+        current = self.runner.current
+        if self.runner.run is None or current is None or not current.active:
+            config = self._valid_settings("Cannot step")
+            if config is None or self.start(config, paused=True) is None:
+                return
+        self.runner.step()
+
+    def action_reset(self) -> None:
+        """Stop the run and clear its chart and predictions; the next run starts from the seed's
+        initial weights (no longer from an --init-weights file)."""
+        self.runner.reset()
+        self._show_no_run()
+        self.app.refresh_bindings()
+
+    def action_scale(self) -> None:
+        self.chart.log_scale = not self.chart.log_scale
+
+    def action_save_config(self) -> None:
+        config = self._valid_settings("Cannot save")
+        if config is not None:
+            prompt = PathPrompt("Save config as:", "backprop.toml")
+            save_as(self.app, prompt, lambda path: save_toml(config, path), "config saved")
+
+    def action_load_config(self) -> None:
+        def load(path: str | None) -> None:
+            if not path:
+                return
+            try:
+                config = load_toml(path, self.state.initial)
+            except ConfigError as error:
+                self.app.notify(str(error), title="Cannot load", severity="error")
+                return
+            self.form.load(config)
+            self.app.notify(f"{path}: loaded into the form", title="Config loaded")
+
+        self.app.push_screen(
+            PathPrompt("Load config from:", "backprop.toml", must_exist=True), load
+        )
+
+    def action_save_weights(self) -> None:
+        record = self.runner.current
+        if record is None or record.weights is None:
+            self.app.notify("Train first: there are no weights yet.", title="Nothing to save")
+            return
+        # the last snapshot the worker sent, never the weights it is changing right now
+        net = _network(record)
+        prompt = PathPrompt("Save weights as:", "weights.npz")
+        save_as(self.app, prompt, lambda path: save_weights(net, path), "weights saved")
+
+    def _valid_settings(self, title: str) -> Config | None:
+        config = self.settings()
+        if config is None:
+            self.form.focus_first_invalid()
+            self.app.notify("Fix the marked fields first.", title=title, severity="error")
+        return config
+
+    # --- the training worker's messages -----------------------------------------------------------
+
+    def on_training_progress(self, message: TrainingProgress) -> None:
+        record = self.runner.progress(message)
+        if record is not None:
+            with self.app.batch_update():
+                self.chart.append(message.losses)
+                self.chart.replot()
+                self.table.set_predictions(record.predictions)
+                self.show_status(record)
+
+    def on_training_ended(self, message: TrainingEnded) -> None:
+        record = self.runner.ended(message)
+        if record is None:
+            return
+        path = self.state.save_weights_to
+        if path:
+            net = _network(record)
+            write_and_tell(self.app, path, lambda: save_weights(net, path), "weights saved")
+        if record.state is State.DIVERGED:
+            self.app.notify(
+                f"diverged at epoch {record.outcome.diverged_at}: try a smaller learning rate",
+                title="Diverged",
+                severity="warning",
+            )
+        self._show_end(record)
+
+    def on_training_failed(self, message: TrainingFailed) -> None:
+        record = self.runner.failed(message)
+        if record is not None:
+            self.app.notify(message.error, title="Training failed", severity="error")
+            self._show_end(record)
+
+    def _show_end(self, record: RunRecord) -> None:
+        with self.app.batch_update():
+            self.table.set_predictions(record.predictions)
+            self.show_status(record)
+        self.app.refresh_bindings()
+
+    # --- drawing ----------------------------------------------------------------------------------
+
+    def on_screen_resume(self) -> None:
+        """Back from a view: the run shown may have been removed there."""
+        if self._shown is not None and self.runner.current is None:
+            self._show_no_run()
+        self.show_status(self.runner.current)
+
+    def _show_no_run(self) -> None:
+        self._shown = None
+        with self.app.batch_update():
+            self.chart.reset()
+            self.table.set_predictions(None)
+            self.show_status(None)
 
     def show_status(self, record: RunRecord | None) -> None:
-        self.query_one(StatusLine).show(record, self.ready_epochs)
+        self.query_one(StatusLine).show(record, lambda: self.pending().epochs)
+
+
+def _xy(data: Dataset):
+    return data.x, data.y
+
+
+def _network(record: RunRecord) -> Network:
+    return Network.from_weights(record.config.sizes, record.config.activation, record.weights)

@@ -1,11 +1,13 @@
-"""PathPrompt: a small dialog asking for a file or directory name, for every save and load."""
+"""PathPrompt: a small dialog asking for a file or directory name, for every save and load;
+``save_as`` asks, writes, and says where it wrote (or why it could not)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -91,3 +93,23 @@ class PathPrompt(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def write_and_tell(app: App, path: str, write: Callable[[], object], what: str) -> None:
+    """Run ``write()``; a notification names the file, or says why it could not be written."""
+    try:
+        write()
+    except OSError as error:
+        app.notify(f"{path}: {error.strerror or error}", title="Cannot save", severity="error")
+    else:
+        app.notify(path, title=what)
+
+
+def save_as(app: App, prompt: PathPrompt, write: Callable[[str], object], what: str) -> None:
+    """Ask for a path with ``prompt``, then ``write(path)`` and tell the user."""
+
+    def chosen(path: str | None) -> None:
+        if path:
+            write_and_tell(app, path, partial(write, path), what)
+
+    app.push_screen(prompt, chosen)

@@ -16,7 +16,7 @@ from textual_plotext import PlotextPlot
 from engine.labels import labels
 from engine.report import existing_report_files, write_report
 from tui.plotting import overlay, percent, short_loss
-from tui.session import RunRecord
+from tui.session import RunRecord, Session
 
 from .live import LiveView
 from .prompt import PathPrompt
@@ -49,8 +49,8 @@ class RunsScreen(LiveView):
         super().on_mount()
 
     @property
-    def session(self):
-        return self.app.session
+    def session(self) -> Session:
+        return self.state.session
 
     def key(self) -> tuple:
         runs = tuple((r.run_id, r.epoch, r.state) for r in self.session.runs)
@@ -74,9 +74,9 @@ class RunsScreen(LiveView):
                 str(record.run_id),
                 record.status(),
                 loss,
-                percent(record.accuracy),
-                "-" if record.epochs_to_100 is None else str(record.epochs_to_100),
-                "yes" if record.diverged_at is not None else "no",
+                percent(record.outcome.accuracy),
+                "-" if record.outcome.epochs_to_100 is None else str(record.outcome.epochs_to_100),
+                "yes" if record.outcome.diverged else "no",
                 Text(name),  # plain: a CSV file's name in a label may hold "["
                 key=str(record.run_id),
             )
@@ -122,7 +122,8 @@ class RunsScreen(LiveView):
         record = self.session.get(self.selected_id() or -1)
         if record is None:
             return
-        self.app.main.form.load(record.config)
+        if self.state.form is not None:
+            self.state.form.load_settings(record.config)
         self.app.pop_screen()
         self.app.notify(f"run {record.run_id}'s settings are in the form: ctrl+r trains them")
 
@@ -136,9 +137,7 @@ class RunsScreen(LiveView):
         if record.active:
             self.app.notify("Stop the run first (ctrl+g).", title="Cannot remove it")
             return
-        if record is self.session.current:
-            self.app.action_reset()  # the main screen no longer shows it
-        self.session.remove(record.run_id)
+        self.state.runner.forget(record)  # the main screen redraws when it is back
         self.tick(force=True)
 
     def action_export(self) -> None:
@@ -150,10 +149,8 @@ class RunsScreen(LiveView):
         def export(path: str | None) -> None:
             if not path:
                 return
-            names = labels([r.config for r in runs])
-            summaries = [r.summary(name) for r, name in zip(runs, names)]
             try:
-                write_report(path, summaries)
+                write_report(path, [(r.config, r.outcome) for r in runs])
             except OSError as error:
                 self.app.notify(f"{path}: {error.strerror or error}", severity="error")
                 return

@@ -2,35 +2,56 @@
 
 The pump calls the engine's ``run_sweeps`` (which spreads the runs over processes) and only
 posts SweepProgress snapshots (about four a second) and a final SweepEnded; it touches no widget.
+The Experiment starts it, books its messages, and hands the finished runs to the session.
+
+    idle --start--> running --> done | cancelled | failed;  start again replaces the last sweep
 """
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable
+from enum import Enum
+from functools import partial
+from multiprocessing import resource_tracker
 
+from textual.dom import DOMNode
 from textual.message import Message
 
-from engine import Config
-from engine.parallel import SweepRun, run_sweeps
+from engine import Config, Outcome
+from engine.parallel import run_sweeps
 from engine.sweep import Sweep
 
 from .messages import SweepEnded, SweepProgress
+from .session import Session
 
-IDLE, RUNNING, DONE, CANCELLED, FAILED = "idle", "running", "done", "cancelled", "failed"
 POST_INTERVAL = 0.25
 
 
-class Experiment:
-    """The latest sweep of the session (one at a time)."""
+class SweepState(str, Enum):
+    IDLE = "idle"
+    RUNNING = "running"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
 
-    def __init__(self) -> None:
+    def __str__(self) -> str:
+        return self.value
+
+
+class Experiment:
+    """The latest sweep of the session (one at a time); its finished runs join ``session``."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
         self.sweep_id = 0
         self.sweeps: list[Sweep] = []
-        self.runs: dict[Config, SweepRun] = {}
-        self.state = IDLE
+        self.runs: dict[Config, Outcome] = {}
+        self.state = SweepState.IDLE
         self.error = ""
         self.stop = threading.Event()
 
@@ -40,21 +61,56 @@ class Experiment:
 
     @property
     def finished(self) -> int:
-        return sum(1 for run in self.runs.values() if run.done or run.diverged_at)
+        return sum(1 for run in self.runs.values() if run.state.finished)
 
-    def start(self, sweeps: list[Sweep]) -> int:
-        """A new sweep replaces the last; returns its id."""
+    @property
+    def running(self) -> bool:
+        return self.state is SweepState.RUNNING
+
+    def start(self, sweeps: list[Sweep], host: DOMNode) -> int:
+        """Run ``sweeps`` in a thread worker of ``host`` (which receives the messages); a running
+        sweep is cancelled first. Returns the new sweep's id."""
         self.stop.set()  # the last one, if any, ends early
         self.stop = threading.Event()
         self.sweep_id += 1
         self.sweeps, self.runs = sweeps, {}
-        self.state, self.error = RUNNING, ""
+        self.state, self.error = SweepState.RUNNING, ""
+        # multiprocessing starts its resource tracker with stderr's file descriptor, which
+        # Textual's capture of stderr does not have: start it against the real one first
+        with contextlib.redirect_stderr(sys.__stderr__):
+            resource_tracker.ensure_running()
+        jobs = os.cpu_count() or 1
+        host.run_worker(
+            partial(pump_sweep, sweeps, self.sweep_id, self.stop, jobs, host.post_message),
+            name="sweep",
+            group="sweep",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
         return self.sweep_id
 
+    def cancel(self) -> None:
+        self.stop.set()
 
-def snapshot(runs: dict[Config, SweepRun]) -> dict[Config, SweepRun]:
-    """Shallow copies: the engine replaces histories rather than changing them, so this is safe."""
-    return {config: dataclasses.replace(run) for config, run in runs.items()}
+    def progress(self, message: SweepProgress) -> None:
+        if message.sweep_id == self.sweep_id:
+            self.runs = message.runs
+
+    def ended(self, message: SweepEnded) -> int | None:
+        """Book the sweep's end; returns how many runs joined the session (None for an earlier
+        sweep's tail)."""
+        if message.sweep_id != self.sweep_id:
+            return None
+        self.runs, self.error = message.runs, message.error
+        if message.error:
+            self.state = SweepState.FAILED
+        else:
+            self.state = SweepState.CANCELLED if message.cancelled else SweepState.DONE
+        finished = [(c, r) for c, r in message.runs.items() if r.state.finished]
+        for config, outcome in finished:
+            self.session.add_finished(config, outcome)
+        return len(finished)
 
 
 def pump_sweep(
@@ -66,23 +122,20 @@ def pump_sweep(
 ) -> None:
     """Run the sweeps to their end (or until ``stop``), posting snapshots of the runs."""
     due = 0.0
-    latest: dict = {}
+    latest: dict[Config, Outcome] = {}
 
-    def progress(runs) -> None:
+    def progress(runs: dict[Config, Outcome]) -> None:
         nonlocal due, latest
         latest = runs
         if time.monotonic() >= due:
-            post(SweepProgress(sweep_id=sweep_id, runs=snapshot(runs)))
+            post(SweepProgress(sweep_id=sweep_id, runs=dict(runs)))
             due = time.monotonic() + POST_INTERVAL
 
     try:
         results = run_sweeps(sweeps, jobs=jobs, progress=progress, stopped=stop.is_set, follow=True)
     except Exception as error:  # shown as a notification and a state, never a traceback
-        post(
-            SweepEnded(
-                sweep_id, snapshot(latest), stop.is_set(), f"{type(error).__name__}: {error}"
-            )
-        )
+        reason = f"{type(error).__name__}: {error}"
+        post(SweepEnded(sweep_id, dict(latest), stop.is_set(), reason))
         return
-    runs = {run.config: run for result in results for run in result.runs}
-    post(SweepEnded(sweep_id=sweep_id, runs=snapshot(runs), cancelled=stop.is_set()))
+    runs = {config: outcome for result in results for config, outcome in result.runs()}
+    post(SweepEnded(sweep_id=sweep_id, runs=runs, cancelled=stop.is_set()))

@@ -1,12 +1,12 @@
-"""Messages from the training worker to the app.
+"""Messages from the workers to the screens, one class per event.
 
-The flow of one run:  TrainingProgress*  ->  TrainingEnded | TrainingFailed
-The flow of one sweep: SweepProgress*  ->  SweepEnded
+The flow of one run (to the main screen):  TrainingProgress*  ->  TrainingEnded | TrainingFailed
+The flow of one sweep (to the app):        SweepProgress*  ->  SweepEnded
 
-The worker posts a TrainingProgress at most every ~250 ms (plus a flush whenever the run pauses
-and a final one at the end), carrying the epochs since the last message; every message carries
-the id of its run, so a restarted run never draws the old run's tail. Progress messages carry
-deltas, so they are never coalesced.
+The training worker posts a TrainingProgress at most every ~250 ms (plus a flush whenever the run
+pauses and a final one at the end), carrying the epochs since the last message; every message
+carries the id of its run, so a restarted run never draws the old run's tail. Progress messages
+carry deltas, so they are never coalesced. How a run went travels as the engine's Outcome.
 """
 
 from __future__ import annotations
@@ -15,23 +15,21 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from engine import RunResult, Snapshot
+from engine import Config, Outcome, Snapshot
 
 
 @dataclass
 class TrainingProgress(Message):
-    """Epochs finished since the last message: their losses and the state after the last one."""
+    """Epochs finished since the last message: their losses and the run's books after them."""
 
     run_id: int
-    first_epoch: int
     losses: list[float]
-    accuracy: float
+    books: Outcome
+    """Accuracy, epochs to 100%, saturation at the last epoch (its loss history left out:
+    ``losses`` carries the new epochs)."""
     snapshot: Snapshot
     """Outputs, weights and dead units at the last epoch."""
-    saturated: bool
     paused: bool
-    perfect_at: int | None
-    """The first epoch of the run whose pass got every sample right, if any yet."""
 
 
 @dataclass
@@ -39,7 +37,7 @@ class TrainingEnded(Message):
     """The run stopped: finished its epochs, diverged, or was cancelled."""
 
     run_id: int
-    outcome: RunResult
+    outcome: Outcome
     snapshot: Snapshot
     """The final weights and what they do."""
 
@@ -57,8 +55,7 @@ class SweepProgress(Message):
     """A sweep's runs so far (partial loss histories of the runs still training)."""
 
     sweep_id: int
-    runs: dict
-    """Config -> engine.sweep.SweepRun, a snapshot."""
+    runs: dict[Config, Outcome]
 
 
 @dataclass
@@ -66,6 +63,6 @@ class SweepEnded(Message):
     """A sweep finished, was cancelled, or failed (``error`` says why)."""
 
     sweep_id: int
-    runs: dict
+    runs: dict[Config, Outcome]
     cancelled: bool
     error: str = ""

@@ -1,138 +1,131 @@
-"""The session: every run started in this app, and what each has done so far.
+"""The session: every run started in this app (or by its sweeps), and what each has done so far.
 
-Plain data, no widgets: the app updates it from the worker's messages, the views read it.
+Plain data, no widgets: the main screen books the worker's messages here, the views read it.
+How a run went is the engine's own :class:`engine.Outcome`; a record adds what the app knows
+besides: its data, its latest weights, its speed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from array import array
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine import Config, Dataset, RunResult, Snapshot
-from engine.parallel import SweepRun
-from engine.report import RunSummary
+from engine import Config, Dataset, Outcome, Snapshot, State
 
-from .messages import TrainingProgress
-
-READY, RUNNING, PAUSED, DONE, DIVERGED, STOPPED, FAILED = (
-    "ready",
-    "running",
-    "paused",
-    "done",
-    "diverged",
-    "stopped",
-    "failed",
-)
-ACTIVE = (RUNNING, PAUSED)
 RATE_SMOOTHING = 0.5
 """Weight of the previous epochs-per-second reading in the shown rate."""
 
 
 @dataclass(eq=False)
 class RunRecord:
-    """One run: its config and data, its loss per epoch, and where it stands."""
+    """One run: its config and data, its outcome so far, its latest weights and speed."""
 
     run_id: int
     config: Config
     data: Dataset | None
     """The samples (None for runs that came from a sweep)."""
-    state: str = RUNNING
-    losses: array = field(default_factory=lambda: array("d"))
-    accuracy: float = 0.0
-    predictions: np.ndarray | None = None
-    """The network's outputs (n,) on the data, latest first."""
-    weights: np.ndarray | None = None
-    """The flat parameter vector, latest."""
-    dead: list[np.ndarray] = field(default_factory=list)
-    """Per hidden layer, which units output 0 on every sample."""
-    saturated: bool = False
-    diverged_at: int | None = None
-    epochs_to_100: int | None = None
-    """First epoch whose pass got every sample right."""
+    outcome: Outcome = field(default_factory=lambda: Outcome(loss_history=array("d")))
+    """How it is going; while it trains, its loss history grows as the worker reports."""
+    snapshot: Snapshot | None = None
+    """The latest outputs, weights and dead units the worker sent."""
     error: str = ""
     rate: float = 0.0
     """Epochs per second, recently."""
-    seconds: float = 0.0
-    """Time spent training (pauses excluded)."""
     clock: float = 0.0
     """When the last progress arrived, or the run started or resumed (monotonic seconds)."""
     held: bool = False
     """The worker has shown every epoch and is waiting on a pause."""
 
     @property
+    def state(self) -> State:
+        return self.outcome.state
+
+    @state.setter
+    def state(self, state: State) -> None:
+        self._update(state=state)
+
+    @property
+    def losses(self):
+        return self.outcome.loss_history
+
+    @property
     def epoch(self) -> int:
-        return len(self.losses)
+        return self.outcome.epochs_run
 
     @property
     def loss(self) -> float | None:
-        return self.losses[-1] if self.losses else None
+        return self.outcome.final_loss
 
     @property
     def active(self) -> bool:
-        return self.state in ACTIVE
+        return self.state.active
 
-    def progress(self, message: TrainingProgress) -> None:
-        """Take in a batch of epochs from the worker."""
-        self.losses.extend(message.losses)
-        self.accuracy = message.accuracy
-        self.saturated = message.saturated
-        self.predictions = message.snapshot.predictions
-        self.weights = message.snapshot.weights
-        self.dead = message.snapshot.dead
-        self.epochs_to_100 = message.perfect_at
-        elapsed = message.time - self.clock
-        if elapsed > 0 and self.state == RUNNING:
-            self.seconds += elapsed
-            rate = len(message.losses) / elapsed
-            self.rate = (
-                rate if not self.rate else RATE_SMOOTHING * self.rate + (1 - RATE_SMOOTHING) * rate
-            )
-        self.clock = message.time
-        self.held = message.paused
-        if message.paused and self.state == RUNNING:
-            self.state = PAUSED
+    @property
+    def predictions(self) -> np.ndarray | None:
+        """The network's outputs (n,) on the data, latest first."""
+        if self.outcome.predictions is not None:
+            return self.outcome.predictions
+        return None if self.snapshot is None else self.snapshot.predictions
 
-    def finish(self, outcome: RunResult, snapshot: Snapshot) -> None:
-        """The run is over: final predictions at the final weights, and why it ended."""
-        self.predictions = outcome.predictions
-        self.weights = snapshot.weights
-        self.dead = snapshot.dead
-        self.accuracy = outcome.accuracy
-        self.saturated = outcome.saturated
-        self.diverged_at = outcome.diverged_at
-        if outcome.diverged:
-            self.state = DIVERGED
-        else:
-            self.state = STOPPED if outcome.cancelled else DONE
-        if self.seconds > 0:
-            self.rate = self.epoch / self.seconds  # the run's average from now on
+    @property
+    def weights(self) -> np.ndarray | None:
+        """The flat parameter vector, latest."""
+        return None if self.snapshot is None else self.snapshot.weights
+
+    @property
+    def dead(self) -> list[np.ndarray]:
+        """Per hidden layer, which units output 0 on every sample."""
+        return [] if self.snapshot is None else self.snapshot.dead
+
+    def _update(self, **changes) -> None:
+        self.outcome = dataclasses.replace(self.outcome, **changes)
+
+    def progress(
+        self, losses: list[float], books: Outcome, snapshot: Snapshot, paused: bool, now: float
+    ) -> None:
+        """Take in a batch of epochs from the worker (sent at monotonic time ``now``): their
+        losses and the books after them."""
+        self.outcome.loss_history.extend(losses)
+        self.snapshot = snapshot
+        elapsed = now - self.clock
+        seconds = self.outcome.seconds
+        if elapsed > 0 and self.state is State.RUNNING:
+            seconds += elapsed
+            rate = len(losses) / elapsed
+            smoothed = RATE_SMOOTHING * self.rate + (1 - RATE_SMOOTHING) * rate
+            self.rate = smoothed if self.rate else rate
+        self.clock = now
+        self.held = paused
+        state = State.PAUSED if paused and self.state is State.RUNNING else self.state
+        self._update(
+            accuracy=books.accuracy,
+            epochs_to_100=books.epochs_to_100,
+            saturated=books.saturated,
+            seconds=seconds,
+            state=state,
+        )
+
+    def finish(self, outcome: Outcome, snapshot: Snapshot) -> None:
+        """The run is over: its final outcome (the history the record gathered is kept)."""
+        self.snapshot = snapshot
+        seconds = self.outcome.seconds
+        self.outcome = dataclasses.replace(outcome, loss_history=self.outcome.loss_history)
+        if seconds > 0:
+            self.rate = self.epoch / seconds  # the run's average from now on
 
     def fail(self, error: str) -> None:
-        self.state, self.error = FAILED, error
-
-    def summary(self, label: str) -> RunSummary:
-        """The run as a report shows it."""
-        return RunSummary(
-            label=label,
-            config=self.config,
-            loss_history=self.losses,
-            accuracy=self.accuracy,
-            epochs_to_100=self.epochs_to_100,
-            diverged_at=self.diverged_at,
-            state=self.state,
-            seconds=self.seconds or None,
-        )
+        self.error = error
+        self.state = State.FAILED
 
     def status(self) -> str:
         """The state in words, e.g. "diverged at epoch 12"."""
-        if self.state == DIVERGED:
-            return f"diverged at epoch {self.diverged_at}"
-        if self.state == FAILED:
+        if self.state is State.FAILED:
             return f"failed: {self.error}"
-        return self.state
+        return self.outcome.describe()
 
 
 class Session:
@@ -145,30 +138,21 @@ class Session:
         """Ids of the runs marked for comparison."""
         self._next_id = 1
 
-    def start(self, config: Config, data: Dataset) -> RunRecord:
-        record = RunRecord(run_id=self._next_id, config=config, data=data, clock=time.monotonic())
+    def _add(self, config: Config, data: Dataset | None, outcome: Outcome) -> RunRecord:
+        record = RunRecord(self._next_id, config, data, outcome, clock=time.monotonic())
         self._next_id += 1
         self.runs.append(record)
-        self.current = record
         return record
 
-    def add_finished(self, config: Config, run: SweepRun) -> RunRecord:
+    def start(self, config: Config, data: Dataset, paused: bool = False) -> RunRecord:
+        """A new run on the main screen."""
+        state = State.PAUSED if paused else State.RUNNING
+        self.current = self._add(config, data, Outcome(loss_history=array("d"), state=state))
+        return self.current
+
+    def add_finished(self, config: Config, outcome: Outcome) -> RunRecord:
         """A run trained elsewhere (a sweep), kept for the runs table."""
-        record = RunRecord(
-            run_id=self._next_id,
-            config=config,
-            data=None,
-            state=DIVERGED if run.diverged_at else (DONE if run.done else STOPPED),
-            accuracy=run.accuracy,
-            saturated=run.saturated,
-            diverged_at=run.diverged_at,
-            epochs_to_100=run.epochs_to_100,
-            seconds=run.seconds,
-        )
-        record.losses.extend(run.loss_history)
-        self._next_id += 1
-        self.runs.append(record)
-        return record
+        return self._add(config, None, outcome)
 
     def remove(self, run_id: int) -> None:
         """Forget a run (not one that is training)."""

@@ -31,25 +31,12 @@ def pump(
     """
     control = run.control
     losses: list[float] = []
-    first_epoch = 1
     due = time.monotonic() + interval
-    accuracy = 0.0
 
     def flush() -> None:
-        nonlocal losses, first_epoch, due
-        post(
-            TrainingProgress(
-                run_id=run_id,
-                first_epoch=first_epoch,
-                losses=losses,
-                accuracy=accuracy,
-                snapshot=run.snapshot(),
-                saturated=run.saturated,
-                paused=control.paused,
-                perfect_at=run.epochs_to_100,
-            )
-        )
-        first_epoch += len(losses)
+        nonlocal losses, due
+        books = run.progress(history=False)
+        post(TrainingProgress(run_id, losses, books, run.snapshot(), control.paused))
         losses = []
         due = time.monotonic() + interval
 
@@ -57,11 +44,10 @@ def pump(
     try:
         for result in run:
             losses.append(result.loss)
-            accuracy = result.accuracy
             if time.monotonic() >= due:
                 flush()
         if losses:
             flush()
-        post(TrainingEnded(run_id=run_id, outcome=run.result(), snapshot=run.snapshot()))
+        post(TrainingEnded(run_id=run_id, outcome=run.outcome(), snapshot=run.snapshot()))
     except Exception as error:  # shown to the user as a notification and a state
         post(TrainingFailed(run_id=run_id, error=f"{type(error).__name__}: {error}"))

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
-from engine import Config, Run
+from engine import Config, Run, State
 
 
 def history(config):
@@ -35,7 +35,7 @@ def test_default_xor_and_linear_reach_full_accuracy():
         run = Run(Config(dataset=dataset))
         for _ in run:
             pass
-        assert run.result().accuracy == 1.0
+        assert run.outcome().accuracy == 1.0
 
 
 def test_divergence_stops_the_run_without_warnings():
@@ -43,17 +43,17 @@ def test_divergence_stops_the_run_without_warnings():
         warnings.simplefilter("error")  # any NumPy warning fails the test
         run = Run(Config(activation="none", lr=1e200, epochs=1000))
         results = list(run)
-        outcome = run.result()
+        outcome = run.outcome()
     assert outcome.diverged and outcome.diverged_at == results[-1].epoch < 1000
     assert all(np.isfinite(r.loss) for r in results)
-    assert outcome.loss_history == [r.loss for r in results]
+    assert list(outcome.loss_history) == [r.loss for r in results]
 
 
 def test_huge_learning_rate_saturates_the_sigmoid_network():
     run = Run(Config(lr=1000, epochs=2000))
     for _ in run:
         pass
-    outcome = run.result()
+    outcome = run.outcome()
     assert outcome.saturated and not outcome.diverged
     assert outcome.accuracy < 1.0
 
@@ -62,7 +62,7 @@ def test_a_learning_run_is_not_flagged_saturated():
     run = Run(Config(epochs=3000))
     for _ in run:
         pass
-    assert not run.result().saturated
+    assert not run.outcome().saturated
 
 
 def test_pause_step_resume_and_cancel_from_another_thread():
@@ -97,4 +97,4 @@ def test_pause_step_resume_and_cancel_from_another_thread():
     run.control.cancel()
     worker.join(5)
     assert not worker.is_alive()
-    assert run.result().cancelled and len(seen) < 100_000
+    assert run.outcome().state is State.STOPPED and len(seen) < 100_000

@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from engine import Config, ConfigError, Run
-from engine.batch import BatchRun
+from engine import Config, ConfigError, Run, State, train_together
 from engine.parallel import plan, run_sweeps
 from engine.sweep import PRESETS, Sweep, load_sweep, preset, save_sweep
 
@@ -15,7 +14,7 @@ def one_by_one(config):
     run = Run(config)
     results = list(run)
     perfect = next((r.epoch for r in results if r.accuracy == 1.0), None)
-    return [r.loss for r in results], run.result(), perfect
+    return [r.loss for r in results], run.outcome(), perfect
 
 
 @pytest.mark.parametrize(
@@ -36,17 +35,18 @@ def one_by_one(config):
 )
 def test_batched_runs_equal_the_same_runs_one_by_one(vary):
     configs = Sweep.of(BASE, list(vary.items())).configs()
-    batch = BatchRun(configs)
-    results = batch.run()
-    for config, batched, to100 in zip(configs, results, batch.epochs_to_100()):
+    results = train_together(configs)
+    assert len(results) == len(configs)
+    for config, batched in zip(configs, results):
         history, single, perfect = one_by_one(config)
         assert len(batched.loss_history) == len(history)
         assert batched.loss_history == history  # to the bit
         assert batched.diverged_at == single.diverged_at
         assert batched.saturated == single.saturated
         assert batched.accuracy == single.accuracy
+        assert batched.state == single.state
         assert np.array_equal(batched.predictions, single.predictions, equal_nan=True)
-        assert to100 == perfect == batched.epochs_to_100
+        assert perfect == batched.epochs_to_100 == single.epochs_to_100
 
 
 def test_a_sweep_equals_its_runs_made_one_by_one_in_processes():
@@ -55,12 +55,12 @@ def test_a_sweep_equals_its_runs_made_one_by_one_in_processes():
     assert len(plan(sweep.configs(), jobs=2)) >= 2  # spread over both processes
     (result,) = run_sweeps([sweep], jobs=2)
     (single_runs,) = run_sweeps([sweep], jobs=8)
-    assert [run.config for run in result.runs] == sweep.configs()
-    for run, alone in zip(result.runs, single_runs.runs):
+    assert [config for config, _ in result.runs()] == sweep.configs()
+    for (config, run), alone in zip(result.runs(), single_runs.outcomes):
         assert run.loss_history == alone.loss_history
-        history, single, _ = one_by_one(run.config)
+        history, single, _ = one_by_one(config)
         assert run.loss_history == history  # to the bit, whatever the number of processes
-        assert run.accuracy == single.accuracy and run.done
+        assert run.accuracy == single.accuracy and run.state is State.DONE
 
 
 def test_grid_order_labels_and_hidden_values():

@@ -75,7 +75,7 @@ async def test_custom_sweep_over_the_forms_settings_and_bad_settings():
         await type_into(pilot, "sweep-vary", "lr=0.5,2 seed=1,2")
         await pilot.press("f9")
         await until(pilot, lambda: app.experiment.state == "done", timeout=60)
-        configs = [run.config for run in app.experiment.runs.values()]
+        configs = list(app.experiment.runs)
         assert sorted((c.lr, c.seed) for c in configs) == [(0.5, 1), (0.5, 2), (2.0, 1), (2.0, 2)]
         assert all(c.epochs == 150 and c.dataset == "xor" for c in configs)
         await until(pilot, lambda: len(screen.series_labels) == 4)

@@ -129,7 +129,7 @@ async def test_command_line_weights_start_and_save_every_run(tmp_path):
     )
     async with app.run_test(size=(80, 24)) as pilot:
         await finished(pilot)
-        assert app.session.current.accuracy == 1.0  # it started from the trained weights
+        assert app.session.current.outcome.accuracy == 1.0  # it started from the trained weights
         await pilot.pause()
         net = Network((2, 4, 4, 1), "sigmoid")
         load_weights(net, "end.npz")

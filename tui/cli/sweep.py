@@ -113,7 +113,7 @@ def sweep_main(argv: list[str]) -> int:
 
     def progress(runs) -> None:
         if bar is not None:
-            done = sum(1 for run in runs.values() if run.done or run.diverged_at)
+            done = sum(1 for run in runs.values() if run.state.finished)
             bar.update(done, unit="runs")
 
     start = time.perf_counter()
@@ -126,7 +126,7 @@ def sweep_main(argv: list[str]) -> int:
     elapsed = time.perf_counter() - start
     for result in results:
         say(table(result))
-    grid = sum(len(result.runs) for result in results)
+    grid = sum(len(result.outcomes) for result in results)
     shared = f" ({grid - total} in the grid were duplicates)" if grid > total else ""
     say(
         f"{total} run{'s' if total != 1 else ''} trained{shared} in {elapsed:.1f} s "
@@ -135,7 +135,7 @@ def sweep_main(argv: list[str]) -> int:
     if args.out:
         for result in results:
             where = Path(args.out) / result.sweep.name if len(results) > 1 else Path(args.out)
-            write_report(where, result.summaries())
+            write_report(where, result.runs(), [key for key, _ in result.sweep.vary])
             for setting, _ in result.sweep.vary:
                 (where / f"chart_{setting}.txt").write_text(chart(result, setting), "utf-8")
         say(f"written to {args.out}/")
@@ -157,20 +157,20 @@ def _jobs(text: str | None) -> int:
 def table(result: SweepResult) -> str:
     """The sweep's summary as an aligned text table."""
     rows = [("setting", "final loss", "accuracy", "to 100%", "diverged", "seconds")]
-    for summary in result.summaries():
-        loss = "-" if summary.final_loss is None else f"{summary.final_loss:.6f}"
+    for label, run in zip(result.labels(), result.outcomes):
+        loss = "-" if run.final_loss is None else f"{run.final_loss:.6f}"
         rows.append(
             (
-                summary.label,
+                label,
                 loss,
-                f"{100 * summary.accuracy:.1f}%",
-                "-" if summary.epochs_to_100 is None else str(summary.epochs_to_100),
-                f"at {summary.diverged_at}" if summary.diverged else "no",
-                f"{summary.seconds:.2f}" if summary.seconds is not None else "-",
+                f"{100 * run.accuracy:.1f}%",
+                "-" if run.epochs_to_100 is None else str(run.epochs_to_100),
+                f"at {run.diverged_at}" if run.diverged else "no",
+                f"{run.seconds:.2f}",
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [f"== {result.sweep.name} ({len(result.runs)} runs)"]
+    lines = [f"== {result.sweep.name} ({len(result.outcomes)} runs)"]
     for row in rows:
         cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
         lines.append("  ".join(cells))
@@ -186,15 +186,15 @@ def chart(result: SweepResult, setting: str, width: int = 100, height: int = 22)
 
     others = [key for key, _ in result.sweep.vary if key != setting]
     panels: dict[str, list] = {}
-    for run in result.runs:
-        title = " ".join(f"{k}={show(getattr(run.config, k))}" for k in others) or setting
-        panels.setdefault(title, []).append(run)
+    for config, run in result.runs():
+        title = " ".join(f"{k}={show(getattr(config, k))}" for k in others) or setting
+        panels.setdefault(title, []).append((config, run))
     text = []
     for title, runs in panels.items():
         plt.clf()
         plt.theme("clear")
         plt.plotsize(width, height)
-        curves = [(f"{setting}={show(getattr(r.config, setting))}", r.loss_history) for r in runs]
+        curves = [(f"{setting}={show(getattr(c, setting))}", r.loss_history) for c, r in runs]
         heading = f"{result.sweep.name}: log10(loss) by epoch, {title}"
         legend = overlay(plt, curves, width - 12, heading)
         text += [legend, plt.build(), ""]

@@ -13,15 +13,14 @@ on, that line goes to stderr too, so it is seen even with stdout redirected to a
 from __future__ import annotations
 
 import json
-import math
 import os
 import sys
-import time
 from pathlib import Path
 from typing import IO
 
 from engine import DataError, Run, WeightsError, save_weights
-from engine.training import SATURATION_HINT, RunResult
+from engine.outcome import Outcome, finite
+from engine.trainer import SATURATION_HINT
 from engine.weights import activation_note
 
 from .args import (
@@ -71,7 +70,6 @@ def train_main(argv: list[str]) -> int:
         say(f"backprop-tui train: {note}", file=sys.stderr)
     out = None if args.quiet else sys.stdout
     bar = Progress(config.epochs) if not args.quiet and sys.stderr.isatty() else None
-    start = time.perf_counter()
     try:
         for result in run:
             if out and result.epoch % log_every == 0:
@@ -82,10 +80,9 @@ def train_main(argv: list[str]) -> int:
                 bar.update(result.epoch, result.loss)
     except KeyboardInterrupt:
         run.control.cancel()
-    wall = time.perf_counter() - start
     if bar:
         bar.clear()
-    outcome = run.result()
+    outcome = run.outcome()
 
     if out:
         for i, (label, p) in enumerate(zip(run.data.y, outcome.predictions)):
@@ -98,7 +95,7 @@ def train_main(argv: list[str]) -> int:
     if run.control.cancelled:
         notice(out, f"interrupted at epoch {outcome.epochs_run}")
     if args.json:
-        write_json(args.json, run, outcome, wall)
+        write_json(args.json, run, outcome)
     if args.save_weights:
         save_weights(run.net, args.save_weights)
     return 130 if run.control.cancelled else 0
@@ -119,30 +116,21 @@ def _same_file(a: IO[str], b: IO[str]) -> bool:
         return False
 
 
-def summary(run: Run, outcome: RunResult, wall: float) -> dict:
-    """The --json summary; a non-finite number is written as null."""
+def summary(run: Run, outcome: Outcome) -> dict:
+    """The --json summary: the config, the data, the predictions and the run's outcome (a
+    non-finite number is written as null); ``wall_seconds`` is the time inside the training
+    loop."""
+    values = outcome.to_dict()
+    values["wall_seconds"] = values.pop("seconds")
     return {
         "config": run.config.to_dict(),
-        "inputs": [[_number(a), _number(b)] for a, b in run.data.x],
+        "inputs": [[finite(a), finite(b)] for a, b in run.data.x],
         "labels": [int(label) for label in run.data.y],
-        "predictions": [_number(p) for p in outcome.predictions],
-        "loss_history": [_number(loss) for loss in outcome.loss_history],
-        "final_loss": _number(outcome.loss_history[-1]) if outcome.loss_history else None,
-        "accuracy": outcome.accuracy,
-        "epochs_run": outcome.epochs_run,
-        "epochs_to_100": outcome.epochs_to_100,
-        "diverged": outcome.diverged,
-        "diverged_at": outcome.diverged_at,
-        "saturated": outcome.saturated,
-        "wall_seconds": wall,
+        "predictions": [finite(p) for p in outcome.predictions],
+        **values,
     }
 
 
-def write_json(path: str, run: Run, outcome: RunResult, wall: float) -> None:
-    text = json.dumps(summary(run, outcome, wall), allow_nan=False)
+def write_json(path: str, run: Run, outcome: Outcome) -> None:
+    text = json.dumps(summary(run, outcome), allow_nan=False)
     Path(path).write_text(text + "\n", encoding="utf-8")
-
-
-def _number(value: float) -> float | None:
-    value = float(value)
-    return value if math.isfinite(value) else None

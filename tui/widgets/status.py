@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 from textual.widgets import Static
 
+from engine import State
 from tui.plotting import percent, short_loss
-from tui.session import DIVERGED, FAILED, PAUSED, RunRecord
+from tui.session import RunRecord
 
 
 def status_text(record: RunRecord | None, epochs: int) -> str:
@@ -15,15 +16,15 @@ def status_text(record: RunRecord | None, epochs: int) -> str:
     if record is None:
         return f"ready  epoch 0/{epochs}  loss -  acc -  0 epochs/s"
     loss = "-" if record.loss is None else short_loss(record.loss)
-    accuracy = percent(record.accuracy) if record.epoch else "-"
-    rate = f"{record.rate:,.0f} epochs/s" if record.state != PAUSED else "0 epochs/s"
+    accuracy = percent(record.outcome.accuracy) if record.epoch else "-"
+    rate = f"{record.rate:,.0f} epochs/s" if record.state is not State.PAUSED else "0 epochs/s"
     text = (
         f"{record.status()}  epoch {record.epoch}/{record.config.epochs}  loss {loss}  "
         f"acc {accuracy}  {rate}"
     )
-    if record.saturated and record.state != DIVERGED:
+    if record.outcome.saturated and record.state is not State.DIVERGED:
         text += "\nsaturated: every output is stuck at 0 or 1 - the learning rate may be too high"
-    elif record.state == DIVERGED:
+    elif record.state is State.DIVERGED:
         text += "\nthe loss or a weight stopped being finite - try a smaller learning rate"
     return text
 
@@ -71,6 +72,6 @@ class StatusLine(Static):
         width = max(self.content_region.width, 1)
         old = _wrapped_lines(str(self.content), width)
         self.update(text, layout=_wrapped_lines(text, width) != old)
-        attention = bool(record and (record.saturated or record.state == DIVERGED))
+        attention = bool(record and (record.outcome.saturated or record.state is State.DIVERGED))
         self.set_class(attention, "-attention")
-        self.set_class(bool(record and record.state == FAILED), "-error")
+        self.set_class(bool(record and record.state is State.FAILED), "-error")

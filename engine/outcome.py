@@ -1,0 +1,117 @@
+"""How a run went: one record from the engine to the JSON file, the sweep table and the runs view.
+
+    outcome = run.outcome()        # Outcome(loss_history, accuracy, epochs_to_100, ...)
+    outcome.state                  # State.DONE, State.DIVERGED or State.STOPPED once it ended
+    outcome.to_dict()              # plain JSON values (non-finite numbers as null)
+
+Training, batched training, sweeps (across the process boundary too), reports, the app's session
+and the command line all carry this one type.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+import numpy as np
+
+
+class State(str, Enum):
+    """Where a run stands. A finished run is DONE, DIVERGED or STOPPED (see :func:`ended`)."""
+
+    READY = "ready"
+    RUNNING = "running"
+    PAUSED = "paused"
+    DONE = "done"
+    DIVERGED = "diverged"
+    STOPPED = "stopped"
+    FAILED = "failed"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def active(self) -> bool:
+        """Still training (running or paused)."""
+        return self in (State.RUNNING, State.PAUSED)
+
+    @property
+    def finished(self) -> bool:
+        """The run went to its end: every epoch done, or diverged (not stopped early)."""
+        return self in (State.DONE, State.DIVERGED)
+
+
+def ended(diverged_at: int | None, cancelled: bool) -> State:
+    """The rule for a run that stopped training: a non-finite loss or weight makes it DIVERGED;
+    otherwise it is STOPPED if it was cancelled before its last epoch, else DONE."""
+    if diverged_at is not None:
+        return State.DIVERGED
+    return State.STOPPED if cancelled else State.DONE
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A run's results so far, or final ones once ``state`` says it ended."""
+
+    loss_history: Sequence[float] = field(default=(), repr=False)
+    """One mean loss per epoch run (the data loss of the epoch's pass)."""
+    accuracy: float = 0.0
+    """Fraction of samples right at the latest weights (0..1)."""
+    epochs_to_100: int | None = None
+    """The first epoch whose pass got every sample right."""
+    diverged_at: int | None = None
+    """The epoch whose loss or weights stopped being finite."""
+    saturated: bool = False
+    """Every output stuck at 0 or 1 and the loss no longer falling (see engine.training)."""
+    seconds: float = 0.0
+    """Time spent inside the training loop."""
+    state: State = State.RUNNING
+    predictions: np.ndarray | None = field(default=None, repr=False, compare=False)
+    """Outputs (n,) at the latest weights, in the data's order, where kept."""
+
+    @property
+    def epochs_run(self) -> int:
+        return len(self.loss_history)
+
+    @property
+    def final_loss(self) -> float | None:
+        return float(self.loss_history[-1]) if len(self.loss_history) else None
+
+    @property
+    def diverged(self) -> bool:
+        return self.diverged_at is not None
+
+    def describe(self) -> str:
+        """The state in words, e.g. "diverged at epoch 12"."""
+        if self.state is State.DIVERGED:
+            return f"diverged at epoch {self.diverged_at}"
+        return str(self.state)
+
+    def to_dict(self, history: bool = True) -> dict:
+        """Plain JSON values, a non-finite number as null; the loss history unless ``history``
+        is False (``predictions`` are left to the caller, who knows the data's order)."""
+        values = {
+            "loss_history": [finite(v) for v in self.loss_history],
+            "final_loss": finite(self.final_loss),
+            "accuracy": finite(self.accuracy),
+            "epochs_run": self.epochs_run,
+            "epochs_to_100": self.epochs_to_100,
+            "diverged": self.diverged,
+            "diverged_at": self.diverged_at,
+            "saturated": self.saturated,
+            "seconds": finite(self.seconds),
+            "state": str(self.state),
+        }
+        if not history:
+            del values["loss_history"]
+        return values
+
+
+def finite(value: float | None) -> float | None:
+    """A number for JSON: None where it is missing or not finite."""
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None

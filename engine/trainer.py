@@ -1,0 +1,303 @@
+"""The training core: K runs of one shape trained as one computation, K = 1 included.
+
+    trainer = Trainer(configs)          # runs that share batch_key(config, n)
+    while trainer.epoch < trainer.epochs and trainer.alive.any():
+        trainer.step_epoch()            # one pass over the data for every run
+    trainer.outcome(k)                  # run k's Outcome, from its final weights
+
+One epoch is one pass over the data. Its loss and accuracy are those of the predictions made
+during the pass (before each step's update), so for full-batch gd the loss of epoch k is the
+loss at the weights before the k-th update, as in a PyTorch loop that records ``loss.item()``;
+for batched optimizers it is the sample-weighted mean of the batch losses.
+
+Runs that share layer sizes, activation, loss, optimizer, batch size, epoch count and number of
+samples go through the same NumPy calls, so K of them cost little more than one (at the lab's
+sizes a call costs more than its arithmetic). Each keeps its own data, initial weights, learning
+rate and shuffling, drawn exactly as it would draw them alone, so each run's loss history is the
+one it has alone, to the bit. A single run (K = 1) has no model axis at all: its products are
+``np.dot`` calls, the cheapest there are.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .config import Config
+from .datasets import DATASETS, Dataset, load_csv
+from .losses import LOSSES
+from .network import Network, Workspace, columns_with_ones
+from .optimizers import OPTIMIZERS
+from .outcome import Outcome, State, ended
+from .weights import load_weights
+
+HALF = np.array(0.5)
+SATURATION_WINDOW = 50
+"""Epochs between saturation checks; the loss must not have fallen over one window."""
+SATURATION_EPS = 1e-3
+"""An output within this of 0 or 1 counts as saturated."""
+SATURATION_HINT = (
+    "outputs saturated at 0 or 1 and the loss is stuck: the learning rate may be too high"
+)
+
+
+def saturated(p: np.ndarray, y: np.ndarray, old_loss, new_loss) -> np.ndarray:
+    """Per run (p, y of shape (..., n)): some sample is wrong, every output is within
+    SATURATION_EPS of 0 or 1, and the loss has not fallen from ``old_loss`` (SATURATION_WINDOW
+    epochs ago) to ``new_loss`` -- the sigmoid's gradient has vanished, the run is stuck."""
+    with np.errstate(all="ignore"):
+        wrong = np.count_nonzero((p >= 0.5) != (y == 1.0), axis=-1) > 0
+        stuck = np.all(np.minimum(p, 1.0 - p) < SATURATION_EPS, axis=-1)
+        falling = np.asarray(new_loss) < np.asarray(old_loss) * (1 - 1e-6)
+    return wrong & stuck & ~falling
+
+
+def seed_streams(seed: int) -> tuple[np.random.Generator, ...]:
+    """Independent generators for (data, initial weights, shuffling), all from one seed."""
+    return tuple(np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
+
+
+def make_dataset(config: Config) -> Dataset:
+    """The config's data: its CSV file, or the built-in dataset drawn from the config's seed."""
+    if config.data:
+        return load_csv(config.data)
+    data_rng = seed_streams(config.seed)[0]
+    return DATASETS[config.dataset].make(config.samples, config.noise, data_rng)
+
+
+def batch_key(config: Config, n: int) -> tuple:
+    """What runs must share to be trained together (n: the number of samples)."""
+    batch = OPTIMIZERS[config.optimizer].batch(n, config.batch_size)
+    return (config.sizes, config.activation, config.loss, config.optimizer, batch, config.epochs, n)
+
+
+class Trainer:
+    """K compatible runs (see :func:`batch_key`) and their books: losses, divergence,
+    saturation, the first epoch at 100%.
+
+    ``data`` replaces the configs' datasets; ``init_weights`` (an .npz path, one run only)
+    replaces the seeded initial weights. Arrays of a single run have no leading model axis.
+    """
+
+    def __init__(
+        self,
+        configs: Sequence[Config],
+        data: Sequence[Dataset] | None = None,
+        init_weights: str | Path | None = None,
+    ):
+        self.configs = list(configs)
+        self.data = list(data) if data is not None else [make_dataset(c) for c in configs]
+        first, K = self.configs[0], len(self.configs)
+        n = self.n = self.data[0].n
+        if len({batch_key(c, d.n) for c, d in zip(self.configs, self.data)}) != 1:
+            raise ValueError("runs trained together must share shape, optimizer, batch, epochs, n")
+        self.epochs = first.epochs
+        self.single = K == 1
+        lead = () if self.single else (K,)
+        streams = [seed_streams(c.seed) for c in self.configs]
+        self.net = Network(first.sizes, first.activation, models=None if self.single else K)
+        if self.single:
+            self.net.initialise(streams[0][1])
+            if init_weights is not None:
+                load_weights(self.net, init_weights)
+        else:
+            self.net.initialise_each([s[1] for s in streams])
+        self._shufflers = [s[2] for s in streams]
+        self._loss = LOSSES[first.loss]
+        # one learning rate per run; for K runs a column that broadcasts over their parameters
+        lr = first.lr if self.single else np.array([[c.lr] for c in self.configs])
+        self._optimizer = OPTIMIZERS[first.optimizer].make(self.net.theta, lr)
+        self.batch = OPTIMIZERS[first.optimizer].batch(n, first.batch_size)
+        # one column per sample (see engine.network): inputs [x1; x2; 1], labels (1, n)
+        self._x = np.stack([columns_with_ones(d.x) for d in self.data]).reshape(*lead, 3, n)
+        self._y = np.stack([d.y.reshape(1, n) for d in self.data]).reshape(*lead, 1, n)
+        self._positive = self._y == 1.0
+        # the pass's predictions p and errors d = p - y, in the order the pass saw the samples
+        self._p, self._d, self._tmp = (np.empty((*lead, 1, n)) for _ in range(3))
+        self._predicted = np.empty((*lead, 1, n), dtype=bool)
+        # a non-finite weight shows in the weights' sum (inf and nan propagate): one BLAS call
+        self._ones = np.ones(self.net.theta.shape[-1])
+        self._set_up_batches()
+        self._history = np.empty((min(self.epochs, 1024), K))
+        self.epoch = 0
+        self.alive = np.ones(K, dtype=bool)
+        self.diverged_at: list[int | None] = [None] * K
+        self.saturated = np.zeros(K, dtype=bool)
+        self._first_perfect = np.zeros(K, dtype=np.int64)
+        self._awaiting_perfect = True
+        self.correct = np.zeros(K, dtype=np.int64)
+        """Per run, the samples its latest pass got right."""
+        self.seconds = 0.0
+
+    def _set_up_batches(self) -> None:
+        """Workspaces, and for batched optimizers the shuffled copies and their batch views."""
+        scale, size, n = self._optimizer.grad_scale, self.batch, self.n
+        self._ws = Workspace(self.net, size, self._loss, scale)
+        if size == n:  # full batch: the data in its own order
+            self._seen = (self._x, self._y, self._positive)
+            return
+        self._seen = tuple(np.empty_like(a) for a in (self._x, self._y, self._positive))
+        full = n // size
+        arrays = (self._seen[0], self._seen[1], self._p, self._d)
+
+        def batches(a: np.ndarray) -> np.ndarray:
+            # (batches, ..., rows, batch) views: iterating them hands out each batch in C
+            shaped = a[..., : full * size].reshape(*a.shape[:-1], full, size)
+            return np.moveaxis(shaped, -2, 0)
+
+        self._full_batches = [batches(a) for a in arrays]
+        self._tail = None
+        if n % size:  # the last, smaller batch is a batch of its own
+            tail = slice(full * size, n)
+            ws = Workspace(self.net, n % size, self._loss, scale)
+            self._tail = (ws, *(a[..., tail] for a in arrays))
+
+    # --- one epoch -------------------------------------------------------------------------------
+
+    def step_epoch(self) -> np.ndarray:
+        """Train every run one pass over its data; returns the pass's mean loss per run (K,)."""
+        start = time.perf_counter()
+        if self.batch == self.n:
+            self._step(self._ws, self._x, self._y, self._p, self._d)
+        else:
+            self._shuffle()
+            for xb, yb, pb, db in zip(*self._full_batches):
+                self._step(self._ws, xb, yb, pb, db)
+            if self._tail is not None:
+                self._step(*self._tail)
+        losses = self._loss.mean(self._p, self._seen[1], self._d, self._tmp).reshape(-1)
+        self._book(losses)
+        self.seconds += time.perf_counter() - start
+        return losses
+
+    def _step(self, ws: Workspace, x, y, p, d) -> None:
+        """One optimizer step on a batch: forward (p), error d = p - y, backward, update."""
+        self.net.forward(ws, x, p)
+        np.subtract(p, y, d)
+        self._optimizer.step(self.net.theta, self.net.backward(ws, x, p, d))
+
+    def _shuffle(self) -> None:
+        """A fresh random order for the pass; each run draws from its own generator."""
+        if self.single:
+            order = self._shufflers[0].permutation(self.n)
+            for source, seen in zip((self._x, self._y, self._positive), self._seen):
+                np.take(source, order, axis=-1, out=seen)
+            return
+        order = np.stack([rng.permutation(self.n) for rng in self._shufflers])[:, None, :]
+        for source, seen in zip((self._x, self._y, self._positive), self._seen):
+            index = np.broadcast_to(order, source.shape)
+            np.copyto(seen, np.take_along_axis(source, index, axis=-1))
+
+    def _book(self, losses: np.ndarray) -> None:
+        """Record one epoch: losses, accuracy, divergence, saturation, first epoch at 100%.
+
+        The common case (every number finite, every run alive) costs a few NumPy calls; the
+        per-run bookkeeping of divergence runs only when a number is not finite."""
+        epoch = self.epoch = self.epoch + 1
+        if epoch > len(self._history):
+            grown = np.empty((min(2 * len(self._history), self.epochs), len(losses)))
+            grown[: epoch - 1] = self._history[: epoch - 1]
+            self._history = grown
+        self._history[epoch - 1] = losses
+        np.greater_equal(self._p, HALF, self._predicted)
+        right = np.equal(self._predicted, self._seen[2], self._predicted)
+        if self.single:
+            self.correct[0] = np.count_nonzero(right)
+        else:
+            self.correct = np.count_nonzero(right, axis=(1, 2))
+        weight_sums = self.net.theta @ self._ones
+        alive = self.alive
+        if math.isfinite(losses.sum() + weight_sums.sum()):
+            self._perfect(alive, epoch)
+        else:
+            lost = alive & ~np.isfinite(losses)
+            self._diverge(lost, epoch)  # a non-finite loss: this epoch does not count
+            self._perfect(alive, epoch)
+            self._diverge(alive & ~np.isfinite(np.reshape(weight_sums, -1)), epoch)
+        if epoch % SATURATION_WINDOW == 0 and alive.any():
+            # the pass's predictions, in the order it saw the samples
+            p, y = self._p.reshape(len(alive), -1), self._seen[1].reshape(len(alive), -1)
+            old = self._history[epoch - SATURATION_WINDOW]
+            self.saturated[alive] = saturated(p, y, old, losses)[alive]
+
+    def _perfect(self, alive: np.ndarray, epoch: int) -> None:
+        """Note the epoch as the first at 100% for live runs that got every sample right."""
+        if self._awaiting_perfect:
+            hits = alive & (self.correct == self.n) & (self._first_perfect == 0)
+            if hits.any():
+                self._first_perfect[hits] = epoch
+                self._awaiting_perfect = bool(np.any(self._first_perfect == 0))
+
+    def _diverge(self, which: np.ndarray, epoch: int) -> None:
+        """Runs ``which`` stop at ``epoch``: a loss or a weight is no longer finite."""
+        for k in np.flatnonzero(which):
+            self.diverged_at[k] = epoch
+        self.alive &= ~which
+
+    # --- results ---------------------------------------------------------------------------------
+
+    def epochs_run(self, k: int) -> int:
+        """How many epochs of run k count (its loss history's length)."""
+        at = self.diverged_at[k]
+        if at is None:
+            return self.epoch
+        return at if np.isfinite(self._history[at - 1, k]) else at - 1
+
+    def losses(self, k: int) -> np.ndarray:
+        """Run k's loss per epoch so far (a view: copy it to keep it)."""
+        return self._history[: self.epochs_run(k), k]
+
+    def weights(self, k: int) -> np.ndarray:
+        """Run k's flat parameter vector (a view)."""
+        return self.net.theta if self.single else self.net.theta[k]
+
+    def network(self, k: int) -> Network:
+        """Run k's network: the trainer's own for one run, a copy of its weights for several."""
+        if self.single:
+            return self.net
+        config = self.configs[k]
+        return Network.from_weights(config.sizes, config.activation, self.net.theta[k])
+
+    def progress(self, k: int, history: bool = True) -> Outcome:
+        """Run k so far, cheaply: its books and (unless ``history`` is False) its losses, no
+        predictions."""
+        at = self.diverged_at[k]
+        return Outcome(
+            loss_history=self.losses(k).tolist() if history else (),
+            accuracy=float(self.correct[k] / self.n),
+            epochs_to_100=int(self._first_perfect[k]) or None,
+            diverged_at=at,
+            saturated=bool(self.saturated[k]),
+            seconds=self.seconds / len(self.configs),
+            state=State.DIVERGED if at is not None else State.RUNNING,
+        )
+
+    def outcome(self, k: int, cancelled: bool = False, finished: bool = True) -> Outcome:
+        """Run k's outcome from its current weights: final predictions and accuracy, and a last
+        saturation check on them. ``finished``: the run has stopped training."""
+        data = self.data[k]
+        predictions = self.network(k).predict(data.x)
+        history = self.losses(k)
+        at = self.diverged_at[k]
+        if at is None and len(history) >= SATURATION_WINDOW:
+            stuck = saturated(predictions, data.y, history[-SATURATION_WINDOW], history[-1])
+            self.saturated[k] = bool(stuck)
+        correct = int(np.count_nonzero((predictions >= 0.5) == (data.y == 1.0)))
+        if finished:
+            state = ended(at, cancelled or (at is None and self.epoch < self.epochs))
+        else:
+            state = State.DIVERGED if at is not None else State.RUNNING
+        return Outcome(
+            loss_history=history.tolist(),
+            accuracy=correct / self.n,
+            epochs_to_100=int(self._first_perfect[k]) or None,
+            diverged_at=at,
+            saturated=bool(self.saturated[k]),
+            seconds=self.seconds / len(self.configs),
+            state=state,
+            predictions=predictions,
+        )

@@ -1,0 +1,137 @@
+"""Every action of the app, once: its key, its footer word, its palette title and its tooltip.
+
+The app's bindings, the command palette and the help screen are all generated from ACTIONS, so
+no list is written twice. Actions of the main screen's run (train, pause, ...) are routed to it
+from wherever the user is; views are opened by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action: ``action`` is what the binding runs on the app."""
+
+    key: str
+    action: str
+    footer: str
+    title: str
+    """The command palette's name for it (the footer's word is shorter)."""
+    tooltip: str
+
+    @property
+    def id(self) -> str:
+        return self.action.split("'")[1] if "'" in self.action else self.action
+
+    def binding(self) -> Binding:
+        return Binding(
+            self.key, self.action, self.footer, tooltip=self.tooltip, id=self.id, priority=True
+        )
+
+
+def _main(name: str) -> str:
+    return f"main('{name}')"
+
+
+def _view(name: str) -> str:
+    return f"view('{name}')"
+
+
+ACTIONS: tuple[Action, ...] = (
+    Action(
+        "ctrl+r",
+        _main("train"),
+        "Train",
+        "Train / restart",
+        "Train with the form's settings (restarts a run)",
+    ),
+    Action("ctrl+t", _main("pause"), "Pause", "Pause / resume", "Pause or resume the run"),
+    Action("ctrl+n", _main("step"), "Step", "Step one epoch", "Train one epoch while paused"),
+    Action("ctrl+g", "stop", "Stop", "Stop training", "Stop the run (or the sweep) where it is"),
+    Action(
+        "ctrl+l",
+        _main("reset"),
+        "Reset",
+        "Reset weights",
+        "Stop, clear the chart, start again from the seed's weights",
+    ),
+    Action(
+        "ctrl+y",
+        _main("scale"),
+        "Scale",
+        "Loss scale: log / linear",
+        "Show the loss on a log or a linear scale",
+    ),
+    Action(
+        "ctrl+s",
+        _main("save_config"),
+        "Save",
+        "Save config (TOML)",
+        "Save the form's settings as TOML",
+    ),
+    Action(
+        "ctrl+o",
+        _main("load_config"),
+        "Open",
+        "Load config (TOML)",
+        "Fill the form from a TOML file",
+    ),
+    Action(
+        "ctrl+f",
+        _main("save_weights"),
+        "Weights",
+        "Save weights (.npz)",
+        "Save the network's weights (.npz)",
+    ),
+    Action(
+        "f2",
+        _view("results"),
+        "Results",
+        "View: results (ground truth | prediction)",
+        "Ground truth beside prediction",
+    ),
+    Action(
+        "f3",
+        _view("boundary"),
+        "Boundary",
+        "View: decision boundary",
+        "The decision boundary over the plane",
+    ),
+    Action(
+        "f4",
+        _view("runs"),
+        "Runs",
+        "View: runs of this session",
+        "Every run of the session, compared",
+    ),
+    Action(
+        "f5",
+        _view("network"),
+        "Network",
+        "View: network weights",
+        "Each layer's weights and dead units",
+    ),
+    Action(
+        "f6",
+        _view("experiments"),
+        "Experiments",
+        "View: experiments (sweeps)",
+        "Sweeps: the lab's experiments in one keystroke",
+    ),
+    Action(
+        "f12",
+        "screenshot",
+        "Screenshot",
+        "Save screenshot (SVG)",
+        "Save what the screen shows as SVG",
+    ),
+    Action("f1", "help", "Help", "Help: every key", "List every key"),
+    Action("ctrl+q", "quit", "Quit", "Quit", "Quit backprop-tui"),
+)
+"""Every action of the app, in the order the footer, the palette and the help show them."""
+
+BINDINGS = [action.binding() for action in ACTIONS]

@@ -18,7 +18,14 @@ from enum import Enum
 import numpy as np
 
 
-class State(str, Enum):
+class Named(str, Enum):
+    """An enum of names that prints as its name (and equals it: State.DONE == "done")."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class State(Named):
     """Where a run stands. A finished run is DONE, DIVERGED or STOPPED (see :func:`ended`)."""
 
     READY = "ready"
@@ -28,9 +35,6 @@ class State(str, Enum):
     DIVERGED = "diverged"
     STOPPED = "stopped"
     FAILED = "failed"
-
-    def __str__(self) -> str:
-        return self.value
 
     @property
     def active(self) -> bool:

@@ -15,7 +15,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from enum import Enum
 from functools import partial
 from multiprocessing import resource_tracker
 
@@ -23,6 +22,7 @@ from textual.dom import DOMNode
 from textual.message import Message
 
 from engine import Config, Outcome
+from engine.outcome import Named
 from engine.parallel import run_sweeps
 from engine.sweep import Sweep
 
@@ -32,15 +32,14 @@ from .session import Session
 POST_INTERVAL = 0.25
 
 
-class SweepState(str, Enum):
+class SweepState(Named):
+    """Where the app's sweep stands."""
+
     IDLE = "idle"
     RUNNING = "running"
     DONE = "done"
     CANCELLED = "cancelled"
     FAILED = "failed"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class Experiment:

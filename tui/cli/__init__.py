@@ -14,19 +14,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-from engine import DataError, Network, WeightsError, load_weights, make_dataset
+from engine import Network, load_weights, make_dataset
 from tui.crash import crash_line, write_crash_log
 
-from .args import (
-    USAGE_ERROR,
-    Parser,
-    UsageError,
-    add_training_flags,
-    check_readable,
-    check_writable,
-    config_from_args,
-    say,
-)
+from .args import USAGE_ERROR, Parser, UsageError, add_training_flags, input_errors, run_config, say
 
 COMMANDS = ("train", "sweep")
 
@@ -76,17 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def app_main(argv: list[str]) -> int:
     args = app_parser().parse_args(argv)
-    config = config_from_args(args)
-    check_readable("--init-weights", args.init_weights)
-    check_writable("--save-weights", args.save_weights)
-    try:  # the same checks as ctrl+r will make, before the app opens
+    config = run_config(args)
+    with input_errors():  # the same checks as ctrl+r will make, before the app opens
         make_dataset(config)
         if args.init_weights:
             load_weights(Network(config.sizes, config.activation), args.init_weights)
-    except DataError as error:
-        raise UsageError("--data", str(error)) from None
-    except WeightsError as error:
-        raise UsageError("--init-weights", str(error)) from None
     from tui.app import run_app  # the only way into Textual from the command line
 
     return run_app(

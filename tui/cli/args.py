@@ -6,10 +6,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, NoReturn
 
-from engine import Config, ConfigError, load_toml
+from engine import Config, ConfigError, DataError, WeightsError, load_toml
 from engine.config import SETTINGS
 
 USAGE_ERROR = 2
@@ -112,3 +114,23 @@ def positive_int(option: str, text: str) -> int:
     if value < 1:
         raise UsageError(option, f"must be a whole number >= 1, got {value}")
     return value
+
+
+def run_config(args: argparse.Namespace) -> Config:
+    """The config of a run the flags describe, with --init-weights readable and
+    --save-weights writable: checked before any training."""
+    config = config_from_args(args)
+    check_readable("--init-weights", args.init_weights)
+    check_writable("--save-weights", args.save_weights)
+    return config
+
+
+@contextmanager
+def input_errors() -> Iterator[None]:
+    """An unusable data or weights file as a usage error naming its flag."""
+    try:
+        yield
+    except DataError as error:
+        raise UsageError("--data", str(error)) from None
+    except WeightsError as error:
+        raise UsageError("--init-weights", str(error)) from None

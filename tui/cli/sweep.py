@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from engine import Config, ConfigError, DataError, load_toml
+from engine import Config, ConfigError, load_toml
 from engine.labels import show
 from engine.parallel import SweepResult, run_sweeps
 from engine.report import write_report
@@ -30,6 +30,7 @@ from .args import (
     check_writable,
     config_from_args,
     flag,
+    input_errors,
     say,
 )
 from .progress import Progress
@@ -117,10 +118,8 @@ def sweep_main(argv: list[str]) -> int:
             bar.update(done, unit="runs")
 
     start = time.perf_counter()
-    try:
+    with input_errors():
         results = run_sweeps(sweeps, jobs=jobs, progress=progress)
-    except DataError as error:
-        raise UsageError("--data", str(error)) from None
     if bar:
         bar.clear()
     elapsed = time.perf_counter() - start

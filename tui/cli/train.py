@@ -18,19 +18,18 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from engine import DataError, Run, WeightsError, save_weights
+from engine import Run, save_weights
 from engine.outcome import Outcome, finite
 from engine.trainer import SATURATION_HINT
 from engine.weights import activation_note
 
 from .args import (
     Parser,
-    UsageError,
     add_training_flags,
-    check_readable,
     check_writable,
-    config_from_args,
+    input_errors,
     positive_int,
+    run_config,
     say,
 )
 from .progress import Progress
@@ -53,17 +52,11 @@ def train_parser() -> Parser:
 
 def train_main(argv: list[str]) -> int:
     args = train_parser().parse_args(argv)
-    config = config_from_args(args)
+    config = run_config(args)
     log_every = positive_int("--log-every", args.log_every)
-    check_readable("--init-weights", args.init_weights)
     check_writable("--json", args.json)
-    check_writable("--save-weights", args.save_weights)
-    try:
+    with input_errors():
         run = Run(config, init_weights=args.init_weights)
-    except DataError as error:
-        raise UsageError("--data", str(error)) from None
-    except WeightsError as error:
-        raise UsageError("--init-weights", str(error)) from None
 
     note = args.init_weights and activation_note(args.init_weights, config.activation)
     if note:

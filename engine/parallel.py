@@ -17,6 +17,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from multiprocessing.managers import SyncManager
 
+from . import memory
 from .config import Config
 from .labels import labels
 from .outcome import Outcome, State
@@ -60,13 +61,17 @@ def _train_group(configs: list[Config], progress_queue=None, stop=None, tag: int
     return train_together(configs, progress=report, cancelled=cancelled)
 
 
-def plan(configs: Sequence[Config], jobs: int) -> list[list[Config]]:
-    """Unique configs grouped by what they can share, large groups split so jobs stay busy."""
+def plan(configs: Sequence[Config], jobs: int, budget: int | None = None) -> list[list[Config]]:
+    """Unique configs grouped by what they can share, large groups split so jobs stay busy and
+    so the groups that may train at once fit the memory ``budget`` (bytes; None: no limit).
+
+    Raises MemoryBudgetError when a single run would not fit its share of the budget.
+    """
     unique = list(dict.fromkeys(configs))
+    sizes = {config: make_dataset(config).n for config in unique}
     groups: dict[tuple, list[Config]] = {}
     for config in unique:
-        n = make_dataset(config).n
-        groups.setdefault(batch_key(config, n), []).append(config)
+        groups.setdefault(batch_key(config, sizes[config]), []).append(config)
     tasks = list(groups.values())
     while len(tasks) < jobs:
         largest = max(tasks, key=len)
@@ -75,19 +80,36 @@ def plan(configs: Sequence[Config], jobs: int) -> list[list[Config]]:
         tasks.remove(largest)
         half = len(largest) // 2
         tasks += [largest[:half], largest[half:]]
+    if budget is not None:
+        at_once = max(1, min(jobs, len(tasks)))
+        share = f" (a share: {memory.size_text(budget)} over {at_once} processes)"
+        tasks = _fit(tasks, sizes, budget // at_once, share if at_once > 1 else "")
     # the costliest first, so no process is left with a long task at the end
-    return sorted(tasks, key=lambda t: -_cost(t))
+    return sorted(tasks, key=lambda t: -_cost(t, sizes[t[0]]))
 
 
-def _cost(group: list[Config]) -> float:
+def _fit(
+    tasks: list[list[Config]], sizes: dict[Config, int], budget: int, share: str
+) -> list[list[Config]]:
+    """Split groups until each fits ``budget``; a single run that does not fit is refused."""
+    fitted = []
+    while tasks:
+        task = tasks.pop()
+        config = task[0]
+        if memory.estimate(config, sizes[config], models=len(task)) <= budget:
+            fitted.append(task)
+        elif len(task) == 1:
+            memory.check(config, sizes[config], budget, share=share)  # raises: what to lower
+        else:
+            half = len(task) // 2
+            tasks += [task[:half], task[half:]]
+    return fitted
+
+
+def _cost(group: list[Config], n: int) -> float:
     config = group[0]
-    n = make_dataset(config).n
-    steps = math.ceil(n / max(1, min(n, _batch(config, n))))
+    steps = math.ceil(n / max(1, batch_key(config, n)[4]))
     return config.epochs * steps * (1 + 0.02 * len(group))
-
-
-def _batch(config: Config, n: int) -> int:
-    return batch_key(config, n)[4]
 
 
 class _Flag:
@@ -100,10 +122,10 @@ class _Flag:
 class _Board:
     """The runs of a sweep while it trains: outcomes land here as groups report and finish."""
 
-    def __init__(self, configs: Sequence[Config], jobs: int):
+    def __init__(self, configs: Sequence[Config], jobs: int, budget: int | None):
         unique = list(dict.fromkeys(configs))
         self.runs: dict[Config, Outcome] = {config: Outcome(state=State.READY) for config in unique}
-        self.tasks = plan(unique, jobs)
+        self.tasks = plan(unique, jobs, budget)
 
     def update(self, tag: int, outcomes: Sequence[Outcome]) -> dict[Config, Outcome]:
         self.runs.update(zip(self.tasks[tag], outcomes))
@@ -116,14 +138,16 @@ def run_sweeps(
     progress: Progress | None = None,
     stopped: Callable[[], bool] | None = None,
     follow: bool = False,
+    budget: int | None = None,
 ) -> list[SweepResult]:
     """Train every run of every sweep.
 
     ``progress(runs)`` is called as runs finish (about every 0.25 s); with ``follow`` it also
     sees the partial loss histories of runs still training. ``stopped()`` returning True ends
-    every run early; finished epochs keep their results. Raises DataError for unusable data.
+    every run early; finished epochs keep their results. Raises DataError for unusable data and
+    MemoryBudgetError, before any training, for a run that would not fit ``budget`` bytes.
     """
-    board = _Board([c for sweep in sweeps for c in sweep.configs()], jobs)
+    board = _Board([c for sweep in sweeps for c in sweep.configs()], jobs, budget)
     if jobs <= 1 or len(board.tasks) == 1:
         _inline(board, progress, stopped, follow)
     else:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -132,6 +132,8 @@ class Trainer:
         self.correct = np.zeros(K, dtype=np.int64)
         """Per run, the samples its latest pass got right."""
         self.seconds = 0.0
+        self.stop: Callable[[], bool] | None = None
+        """Asked between the batches of a pass: True ends the pass there."""
 
     def _set_up_batches(self) -> None:
         """Workspaces, and for batched optimizers the shuffled copies and their batch views."""
@@ -158,14 +160,18 @@ class Trainer:
 
     # --- one epoch -------------------------------------------------------------------------------
 
-    def step_epoch(self) -> np.ndarray:
-        """Train every run one pass over its data; returns the pass's mean loss per run (K,)."""
+    def step_epoch(self) -> np.ndarray | None:
+        """Train every run one pass over its data; returns the pass's mean loss per run (K,),
+        or None when ``stop()`` asked to end the pass between two batches."""
         start = time.perf_counter()
         if self.batch == self.n:
             self._step(self._ws, self._x, self._y, self._p, self._d)
         else:
             self._shuffle()
+            stop = self.stop
             for xb, yb, pb, db in zip(*self._full_batches):
+                if stop is not None and stop():
+                    return None  # a stop takes effect within one batch; the epoch does not count
                 self._step(self._ws, xb, yb, pb, db)
             if self._tail is not None:
                 self._step(*self._tail)

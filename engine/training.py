@@ -117,8 +117,10 @@ class Run:
     """One training run of ``config``: iterate it to train, one EpochResult per epoch.
 
     ``data`` replaces the config's dataset; ``init_weights`` (an .npz path) replaces the seeded
-    initial weights. The data, the initial weights and the shuffling each draw from their own
-    stream of ``config.seed``, so the same config gives the same loss history bit for bit.
+    initial weights; ``control`` is a handle made before the run (to pause or cancel it while it
+    is being set up in another thread). The data, the initial weights and the shuffling each
+    draw from their own stream of ``config.seed``, so the same config gives the same loss
+    history bit for bit.
     """
 
     def __init__(
@@ -126,12 +128,15 @@ class Run:
         config: Config,
         data: Dataset | None = None,
         init_weights: str | Path | None = None,
+        control: RunControl | None = None,
     ):
         self.config = config
         self.trainer = Trainer([config], None if data is None else [data], init_weights)
         self.data: Dataset = self.trainer.data[0]
         self.net: Network = self.trainer.net
-        self.control = RunControl()
+        self.control = control or RunControl()
+        control = self.control
+        self.trainer.stop = lambda: control.cancelled
         # each Run iterates in a context of its own, where NumPy's floating-point warnings are
         # off (overflow is how divergence shows itself); the caller's error state is untouched
         self._context = contextvars.Context()
@@ -189,7 +194,10 @@ class Run:
         for epoch in range(1, trainer.epochs + 1):
             if control.interrupted and not control.proceed():
                 break
-            loss = trainer.step_epoch()[0]
+            losses = trainer.step_epoch()
+            if losses is None:  # cancelled between two batches
+                break
+            loss = losses[0]
             if not alive[0]:
                 if trainer.epochs_run(0) == epoch:  # non-finite weights: the epoch counts
                     yield EpochResult(epoch, float(loss), float(correct[0] / n))

@@ -58,7 +58,7 @@ class BoundaryScreen(LiveView):
         return self.query_one(BoundaryMap)
 
     def update_view(self, record: RunRecord | None) -> None:
-        if record is None or record.weights is None:
+        if record is None or record.weights is None or record.data is None:
             self.map.clear()
             self.query_one("#map-axes", Static).update("no trained network yet: ctrl+r trains")
             return

@@ -17,13 +17,18 @@ from engine import (
     Dataset,
     Network,
     State,
-    WeightsError,
     make_dataset,
     save_toml,
     save_weights,
 )
 from engine.config import ConfigError, load_toml
-from tui.messages import TrainingEnded, TrainingFailed, TrainingProgress
+from tui.messages import (
+    TrainingEnded,
+    TrainingFailed,
+    TrainingProgress,
+    TrainingRefused,
+    TrainingStarted,
+)
 from tui.session import RunRecord
 from tui.state import AppState
 from tui.widgets.chart import LossChart
@@ -115,17 +120,13 @@ class MainScreen(Screen):
         if config is not None:
             self.start(config)
 
-    def start(self, config: Config, paused: bool = False) -> RunRecord | None:
-        try:
-            record = self.runner.start(config, self, paused=paused)
-        except (DataError, WeightsError) as error:
-            self.app.notify(str(error), title="Cannot train", severity="error")
-            return None
+    def start(self, config: Config, paused: bool = False) -> RunRecord:
+        record = self.runner.start(config, self, paused=paused)
         note = self.runner.note(config)
         if note:
             self.app.notify(note, title="Starting weights", severity="warning")
         with self.app.batch_update():
-            self.table.set_data(*_xy(record.data))
+            self.table.set_predictions(None)
             self.chart.reset()
             self._shown = record.run_id
             self.show_status(record)
@@ -140,10 +141,11 @@ class MainScreen(Screen):
     def action_step(self) -> None:
         """One epoch while paused; from no run, start one paused and step it."""
         current = self.runner.current
-        if self.runner.run is None or current is None or not current.active:
+        if self.runner.control is None or current is None or not current.active:
             config = self._valid_settings("Cannot step")
-            if config is None or self.start(config, paused=True) is None:
+            if config is None:
                 return
+            self.start(config, paused=True)
         self.runner.step()
 
     def action_reset(self) -> None:
@@ -196,6 +198,17 @@ class MainScreen(Screen):
         return config
 
     # --- the training worker's messages -----------------------------------------------------------
+
+    def on_training_started(self, message: TrainingStarted) -> None:
+        record = self.runner.started(message)
+        if record is not None:
+            self.table.set_data(*_xy(record.data))
+
+    def on_training_refused(self, message: TrainingRefused) -> None:
+        if self.runner.refused(message):
+            self.app.notify(message.reason, title="Cannot train", severity="error")
+            self._show_no_run()
+            self.app.refresh_bindings()
 
     def on_training_progress(self, message: TrainingProgress) -> None:
         record = self.runner.progress(message)

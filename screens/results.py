@@ -52,9 +52,10 @@ class ResultScreen(LiveView):
 
     def update_view(self, record: RunRecord | None) -> None:
         truth, prediction = self.query_one("#truth"), self.query_one("#prediction")
-        if record is None:
+        if record is None or record.data is None:
+            waiting = "no run yet (ctrl+r)" if record is None else "setting up the run"
             for plot, title in ((truth, "Ground truth"), (prediction, "Prediction")):
-                scatter(plot, np.zeros((0, 2)), np.zeros(0), f"{title}: no run yet (ctrl+r)")
+                scatter(plot, np.zeros((0, 2)), np.zeros(0), f"{title}: {waiting}")
             return
         x, labels = record.data.x, record.data.y.astype(int)
         scatter(truth, x, labels, "Ground truth")

@@ -58,15 +58,17 @@ class BackpropApp(App[None]):
         autostart: bool = False,
         init_weights: str | None = None,
         save_weights: str | None = None,
+        budget: int | None = None,
     ) -> None:
+        """``budget``: bytes a run (or the sweep's runs at once) may need (engine.memory)."""
         super().__init__()
         self.autostart = autostart
         self.session = Session()
-        self.experiment = Experiment(self.session)
+        self.experiment = Experiment(self.session, budget)
         self.state = AppState(
             initial=config or Config(),
             session=self.session,
-            runner=Runner(self.session, init_weights),
+            runner=Runner(self.session, init_weights, budget),
             experiment=self.experiment,
             save_weights_to=save_weights,
         )
@@ -195,11 +197,16 @@ def run_app(
     autostart: bool = False,
     init_weights: str | None = None,
     save_weights: str | None = None,
+    budget: int | None = None,
     headless: bool = False,
 ) -> int:
     """Run the app until the user quits; the exit status is non-zero if it crashed."""
     app = BackpropApp(
-        config, autostart=autostart, init_weights=init_weights, save_weights=save_weights
+        config,
+        autostart=autostart,
+        init_weights=init_weights,
+        save_weights=save_weights,
+        budget=budget,
     )
     app.run(headless=headless)
     return app.return_code or 0

@@ -21,7 +21,8 @@ from multiprocessing import resource_tracker
 from textual.dom import DOMNode
 from textual.message import Message
 
-from engine import Config, Outcome
+from engine import Config, DataError, Outcome
+from engine.memory import MemoryBudgetError
 from engine.outcome import Named
 from engine.parallel import run_sweeps
 from engine.sweep import Sweep
@@ -45,8 +46,10 @@ class SweepState(Named):
 class Experiment:
     """The latest sweep of the session (one at a time); its finished runs join ``session``."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, budget: int | None = None) -> None:
         self.session = session
+        self.budget = budget
+        """Bytes the sweep's runs training at once may need (engine.memory), or None."""
         self.sweep_id = 0
         self.sweeps: list[Sweep] = []
         self.runs: dict[Config, Outcome] = {}
@@ -80,7 +83,9 @@ class Experiment:
             resource_tracker.ensure_running()
         jobs = os.cpu_count() or 1
         host.run_worker(
-            partial(pump_sweep, sweeps, self.sweep_id, self.stop, jobs, host.post_message),
+            partial(
+                pump_sweep, sweeps, self.sweep_id, self.stop, jobs, host.post_message, self.budget
+            ),
             name="sweep",
             group="sweep",
             thread=True,
@@ -118,6 +123,7 @@ def pump_sweep(
     stop: threading.Event,
     jobs: int,
     post: Callable[[Message], object],
+    budget: int | None = None,
 ) -> None:
     """Run the sweeps to their end (or until ``stop``), posting snapshots of the runs."""
     due = 0.0
@@ -131,9 +137,12 @@ def pump_sweep(
             due = time.monotonic() + POST_INTERVAL
 
     try:
-        results = run_sweeps(sweeps, jobs=jobs, progress=progress, stopped=stop.is_set, follow=True)
+        results = run_sweeps(
+            sweeps, jobs, progress=progress, stopped=stop.is_set, follow=True, budget=budget
+        )
     except Exception as error:  # shown as a notification and a state, never a traceback
-        reason = f"{type(error).__name__}: {error}"
+        known = isinstance(error, (DataError, MemoryBudgetError))
+        reason = str(error) if known else f"{type(error).__name__}: {error}"
         post(SweepEnded(sweep_id, dict(latest), stop.is_set(), reason))
         return
     runs = {config: outcome for result in results for config, outcome in result.runs()}

@@ -1,6 +1,7 @@
 """Messages from the workers to the screens, one class per event.
 
-The flow of one run (to the main screen):  TrainingProgress*  ->  TrainingEnded | TrainingFailed
+The flow of one run (to the main screen):
+    TrainingStarted  ->  TrainingProgress*  ->  TrainingEnded | TrainingFailed;  or TrainingRefused
 The flow of one sweep (to the app):        SweepProgress*  ->  SweepEnded
 
 The training worker posts a TrainingProgress at most every ~250 ms (plus a flush whenever the run
@@ -15,7 +16,24 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from engine import Config, Outcome, Snapshot
+from engine import Config, Dataset, Outcome, Snapshot
+
+
+@dataclass
+class TrainingStarted(Message):
+    """The run is set up: its data is drawn or loaded, its network allocated."""
+
+    run_id: int
+    data: Dataset
+
+
+@dataclass
+class TrainingRefused(Message):
+    """The run could not start: its data or weights file is unusable, or it would need more
+    memory than the budget allows (``reason`` says which, in one line)."""
+
+    run_id: int
+    reason: str
 
 
 @dataclass

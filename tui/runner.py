@@ -16,10 +16,16 @@ from pathlib import Path
 
 from textual.dom import DOMNode
 
-from engine import Config, Run, State
+from engine import Config, Run, RunControl, State, make_dataset, memory
 from engine.weights import activation_note
 
-from .messages import TrainingEnded, TrainingFailed, TrainingProgress
+from .messages import (
+    TrainingEnded,
+    TrainingFailed,
+    TrainingProgress,
+    TrainingRefused,
+    TrainingStarted,
+)
 from .session import RunRecord, Session
 from .worker import pump
 
@@ -27,11 +33,19 @@ from .worker import pump
 class Runner:
     """The run training now (if any) and the session it books into."""
 
-    def __init__(self, session: Session, init_weights: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        init_weights: str | Path | None = None,
+        budget: int | None = None,
+    ) -> None:
         self.session = session
         self.init_weights = init_weights
         """--init-weights: runs start from this file until a reset."""
-        self.run: Run | None = None
+        self.budget = budget
+        """Bytes a run may need at most (engine.memory), or None."""
+        self.control: RunControl | None = None
+        """The handle of the run training now, if any."""
 
     @property
     def current(self) -> RunRecord | None:
@@ -39,15 +53,22 @@ class Runner:
 
     def start(self, config: Config, host: DOMNode, paused: bool = False) -> RunRecord:
         """Start a run (a running one is stopped first) in a thread worker of ``host``, which
-        receives its messages. Raises DataError or WeightsError for unusable files."""
+        receives its messages. The worker sets the run up (data, memory check, network), so
+        the screen never waits for it; a run that cannot start is refused by a message."""
         self.stop()
-        run = Run(config, init_weights=self.init_weights)
+        control = self.control = RunControl()
         if paused:
-            run.control.pause()
-        self.run = run
-        record = self.session.start(config, run.data, paused=paused)
+            control.pause()
+        record = self.session.start(config, None, paused=paused)
+        init_weights, budget = self.init_weights, self.budget
+
+        def set_up() -> Run:
+            data = make_dataset(config)
+            memory.check(config, data.n, budget)
+            return Run(config, data, init_weights=init_weights, control=control)
+
         host.run_worker(
-            partial(pump, run, record.run_id, host.post_message),
+            partial(pump, set_up, record.run_id, host.post_message),
             name="training",
             group="training",
             thread=True,
@@ -66,34 +87,35 @@ class Runner:
         Its record is marked stopped at once: an exclusive worker that had not started yet is
         dropped without running, so no end message may come. If one comes, it has the final word.
         """
-        if self.run is not None:
-            self.run.control.cancel()
-        self.run = None
+        if self.control is not None:
+            self.control.cancel()
+        self.control = None
         current = self.session.current
         if current is not None and current.active:
             current.state = State.STOPPED
 
     def cancel(self) -> None:
         """Ask the run to stop where it is; its end message will say so."""
-        if self.run is not None:
-            self.run.control.cancel()
+        if self.control is not None:
+            self.control.cancel()
 
     def toggle_pause(self) -> None:
         record = self.current
-        if self.run is None or record is None:
+        if self.control is None or record is None:
             return
         if record.state is State.PAUSED:
             record.state, record.held = State.RUNNING, False
             record.clock = time.monotonic()
-            self.run.control.resume()
+            self.control.resume()
         else:
             record.state = State.PAUSED
-            self.run.control.pause()
+            self.control.pause()
 
     def step(self) -> None:
         """One epoch of a paused run."""
-        if self.run is not None and self.current is not None and self.current.state is State.PAUSED:
-            self.run.control.step()
+        current = self.current
+        if self.control is not None and current is not None and current.state is State.PAUSED:
+            self.control.step()
 
     def reset(self) -> None:
         """Stop and forget the current run; the next starts from the seed's initial weights."""
@@ -108,6 +130,24 @@ class Runner:
         self.session.remove(record.run_id)
 
     # --- the worker's messages: each returns the record if it is the one on screen ----------------
+
+    def started(self, message: TrainingStarted) -> RunRecord | None:
+        record = self.session.get(message.run_id)
+        if record is None:
+            return None
+        record.data = message.data
+        return record if record is self.session.current else None
+
+    def refused(self, message: TrainingRefused) -> bool:
+        """A run that could not start leaves no trace; True if it was the one on screen."""
+        record = self.session.get(message.run_id)
+        if record is None:
+            return False
+        current = record is self.session.current
+        self.session.remove(record.run_id)
+        if current:
+            self.control = None
+        return current
 
     def progress(self, message: TrainingProgress) -> RunRecord | None:
         record = self.session.get(message.run_id)
@@ -125,7 +165,7 @@ class Runner:
         record.finish(message.outcome, message.snapshot)
         if record is not self.session.current:
             return None
-        self.run = None
+        self.control = None
         return record
 
     def failed(self, message: TrainingFailed) -> RunRecord | None:
@@ -135,5 +175,5 @@ class Runner:
         record.fail(message.error)
         if record is not self.session.current:
             return None
-        self.run = None
+        self.control = None
         return record

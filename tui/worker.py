@@ -1,7 +1,10 @@
-"""The training pump: iterates an engine Run in a worker thread and posts batched messages.
+"""The training pump: sets up an engine Run in a worker thread, iterates it, and posts batched
+messages.
 
-It never touches a widget or a reactive. Per epoch it only appends the loss to a list; every
-``interval`` seconds, just before the run blocks on a pause, and at the end, it posts the list.
+It never touches a widget or a reactive. The set-up (loading or drawing the data, checking the
+memory budget, allocating the network) happens here too, so a heavy configuration never freezes
+the screen. Per epoch it only appends the loss to a list; every ``interval`` seconds, just before
+the run blocks on a pause, and at the end, it posts the list.
 """
 
 from __future__ import annotations
@@ -11,24 +14,43 @@ from collections.abc import Callable
 
 from textual.message import Message
 
-from engine import Run
+from engine import DataError, Run, WeightsError
+from engine.memory import MemoryBudgetError
 
-from .messages import TrainingEnded, TrainingFailed, TrainingProgress
+from .messages import (
+    TrainingEnded,
+    TrainingFailed,
+    TrainingProgress,
+    TrainingRefused,
+    TrainingStarted,
+)
 
 PROGRESS_INTERVAL = 0.25
 """Seconds between progress messages while a run trains."""
 
 
 def pump(
-    run: Run,
+    set_up: Callable[[], Run],
     run_id: int,
     post: Callable[[Message], object],
     interval: float = PROGRESS_INTERVAL,
 ) -> None:
-    """Train ``run`` to its end, posting TrainingProgress batches, then TrainingEnded.
+    """Set up a run with ``set_up()`` and train it to its end: TrainingStarted, TrainingProgress
+    batches, then TrainingEnded (or TrainingRefused when its files or its memory need do not
+    allow it).
 
-    Any exception from the engine is posted as TrainingFailed: the app shows it and carries on.
+    Any other exception from the engine is posted as TrainingFailed: the app shows it and
+    carries on.
     """
+    try:
+        run = set_up()
+    except (DataError, WeightsError, MemoryBudgetError) as error:
+        post(TrainingRefused(run_id=run_id, reason=str(error)))
+        return
+    except Exception as error:  # shown to the user as a notification and a state
+        post(TrainingFailed(run_id=run_id, error=f"{type(error).__name__}: {error}"))
+        return
+    post(TrainingStarted(run_id=run_id, data=run.data))
     control = run.control
     losses: list[float] = []
     due = time.monotonic() + interval

@@ -14,10 +14,19 @@ import os
 import sys
 from collections.abc import Sequence
 
-from engine import Network, load_weights, make_dataset
+from engine import Network, load_weights, make_dataset, memory
 from tui.crash import crash_line, write_crash_log
 
-from .args import USAGE_ERROR, Parser, UsageError, add_training_flags, input_errors, run_config, say
+from .args import (
+    USAGE_ERROR,
+    Parser,
+    UsageError,
+    add_training_flags,
+    input_errors,
+    memory_budget,
+    run_config,
+    say,
+)
 
 COMMANDS = ("train", "sweep")
 
@@ -68,8 +77,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def app_main(argv: list[str]) -> int:
     args = app_parser().parse_args(argv)
     config = run_config(args)
+    budget = memory_budget(args)
     with input_errors():  # the same checks as ctrl+r will make, before the app opens
-        make_dataset(config)
+        memory.check(config, make_dataset(config).n, budget)
         if args.init_weights:
             load_weights(Network(config.sizes, config.activation), args.init_weights)
     from tui.app import run_app  # the only way into Textual from the command line
@@ -79,4 +89,5 @@ def app_main(argv: list[str]) -> int:
         autostart=args.autostart,
         init_weights=args.init_weights,
         save_weights=args.save_weights,
+        budget=budget,
     )

@@ -13,6 +13,7 @@ from typing import IO, NoReturn
 
 from engine import Config, ConfigError, DataError, WeightsError, load_toml
 from engine.config import SETTINGS
+from engine.memory import BUDGET_FRACTION, MemoryBudgetError, default_budget, parse_size
 
 USAGE_ERROR = 2
 
@@ -59,6 +60,12 @@ def add_training_flags(parser: argparse.ArgumentParser, weights: bool = True) ->
             help=setting.help + (f" [{shown}]" if shown is not None else ""),
         )
     group.add_argument("--config", metavar="FILE.toml", help="start from a saved config")
+    group.add_argument(
+        "--max-memory",
+        metavar="SIZE",
+        help="refuse runs that would need more memory than this, e.g. 4G or 500M "
+        f"[{int(BUDGET_FRACTION * 100)}%% of the memory available]",
+    )
     if weights:
         group.add_argument("--init-weights", metavar="FILE.npz", help="start from saved weights")
         group.add_argument("--save-weights", metavar="FILE.npz", help="save the final weights")
@@ -116,6 +123,17 @@ def positive_int(option: str, text: str) -> int:
     return value
 
 
+def memory_budget(args: argparse.Namespace) -> int | None:
+    """--max-memory in bytes, or the default share of the memory available now."""
+    if args.max_memory is None:
+        return default_budget()
+    try:
+        return parse_size(args.max_memory)
+    except ValueError:
+        reason = f"must be a size such as 4G, 500M or 2000000000, got {args.max_memory!r}"
+        raise UsageError("--max-memory", reason) from None
+
+
 def run_config(args: argparse.Namespace) -> Config:
     """The config of a run the flags describe, with --init-weights readable and
     --save-weights writable: checked before any training."""
@@ -134,3 +152,5 @@ def input_errors() -> Iterator[None]:
         raise UsageError("--data", str(error)) from None
     except WeightsError as error:
         raise UsageError("--init-weights", str(error)) from None
+    except MemoryBudgetError as error:
+        raise UsageError("--max-memory", str(error)) from None

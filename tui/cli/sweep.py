@@ -31,6 +31,7 @@ from .args import (
     config_from_args,
     flag,
     input_errors,
+    memory_budget,
     say,
 )
 from .progress import Progress
@@ -119,7 +120,7 @@ def sweep_main(argv: list[str]) -> int:
 
     start = time.perf_counter()
     with input_errors():
-        results = run_sweeps(sweeps, jobs=jobs, progress=progress)
+        results = run_sweeps(sweeps, jobs=jobs, progress=progress, budget=memory_budget(args))
     if bar:
         bar.clear()
     elapsed = time.perf_counter() - start

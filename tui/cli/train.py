@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from engine import Run, save_weights
+from engine import Run, make_dataset, memory, save_weights
 from engine.outcome import Outcome, finite
 from engine.trainer import SATURATION_HINT
 from engine.weights import activation_note
@@ -28,6 +28,7 @@ from .args import (
     add_training_flags,
     check_writable,
     input_errors,
+    memory_budget,
     positive_int,
     run_config,
     say,
@@ -55,8 +56,11 @@ def train_main(argv: list[str]) -> int:
     config = run_config(args)
     log_every = positive_int("--log-every", args.log_every)
     check_writable("--json", args.json)
+    budget = memory_budget(args)
     with input_errors():
-        run = Run(config, init_weights=args.init_weights)
+        data = make_dataset(config)
+        memory.check(config, data.n, budget)
+        run = Run(config, data, init_weights=args.init_weights)
 
     note = args.init_weights and activation_note(args.init_weights, config.activation)
     if note:

@@ -1,5 +1,14 @@
 """Optimizers, a name-keyed registry: how many samples a step sees and how the step moves theta.
 
+The contract. ``OPTIMIZERS[name].make(theta, lr)`` builds the optimizer for one parameter
+vector: theta of shape (P,) for one network, or (K, P) for K networks trained together (lr is
+then a (K, 1) column, one rate per network). ``step(theta, grad)`` updates theta in place, from
+grad of theta's shape, and keeps whatever state it needs (momentum buffer, Adam moments) in
+arrays of that shape. The gradient it receives is ``grad_scale`` * dL/dtheta of the batch's mean
+loss, as engine.network's backward returns it: plain gd, sgd and minibatch have grad_scale = lr
+(lr is folded into the output error, so their step is one subtraction) and receive lr * dL/dtheta;
+momentum and adam have grad_scale = 1 and receive dL/dtheta.
+
 Every update works on the whole flat parameter vector at once (one call per operation).
 
     gd, sgd, minibatch   theta -= lr * g                            (batch: n, 1, batch_size)

@@ -21,6 +21,7 @@ import tomli_w
 
 from .activations import ACTIVATIONS
 from .datasets import DATASETS
+from .files import write_text
 from .kinds import (
     MAX_EPOCHS,
     MAX_HIDDEN_LAYERS,
@@ -265,4 +266,4 @@ def to_toml(config: Config) -> str:
 
 def save_toml(config: Config, path: str | Path) -> None:
     """Write the config to a TOML file that :func:`load_toml` reads back to an equal config."""
-    Path(path).write_text(to_toml(config), encoding="utf-8")
+    write_text(path, to_toml(config))

@@ -26,6 +26,20 @@ def atomic_write(path: str | Path, write: Callable[[IO[bytes]], object]) -> None
     """
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
+    try:
+        _replace(target, directory, write)
+    except OSError as error:  # name the file the user asked for, not the temporary one
+        error.filename, error.filename2 = str(target), None
+        raise
+    with contextlib.suppress(OSError):  # the rename is durable once the directory is synced
+        directory_fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(directory_fd)
+        finally:
+            os.close(directory_fd)
+
+
+def _replace(target: Path, directory: Path, write: Callable[[IO[bytes]], object]) -> None:
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -38,12 +52,6 @@ def atomic_write(path: str | Path, write: Callable[[IO[bytes]], object]) -> None
         with contextlib.suppress(OSError):  # the error that matters is the one raised
             os.unlink(temporary)
         raise
-    with contextlib.suppress(OSError):  # the rename is durable once the directory is synced
-        directory_fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(directory_fd)
-        finally:
-            os.close(directory_fd)
 
 
 def write_text(path: str | Path, text: str) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .config import Config
+from .files import write_text
 from .labels import labels
 from .outcome import Outcome
 
@@ -79,6 +80,6 @@ def write_report(directory: str | Path, runs: Runs, order: Sequence[str] = ()) -
     paths = []
     for name, write in zip(REPORT_FILES, writers):
         path = directory / name
-        path.write_text(write(runs, names), encoding="utf-8")
+        write_text(path, write(runs, names))
         paths.append(path)
     return paths

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import CHOICES, Config, ConfigError, applies, read_toml, toml_table, write_toml
+from .files import write_text
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def _plain(value):
 
 def save_sweep(sweep: Sweep, path: str | Path) -> None:
     """Write the sweep to a TOML file that :func:`load_sweep` reads back to an equal sweep."""
-    Path(path).write_text(sweep.to_toml(), encoding="utf-8")
+    write_text(path, sweep.to_toml())
 
 
 def load_sweep(path: str | Path) -> Sweep:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .files import atomic_write
 from .network import Network
 
 
@@ -17,13 +18,16 @@ class WeightsError(ValueError):
 
 
 def save_weights(net: Network, path: str | Path) -> None:
-    """Write the network's weights and biases (``np.savez``, so the name should end in .npz)."""
+    """Write the network's weights and biases (``np.savez``, so the name should end in .npz),
+    atomically. Weights that are not finite (a diverged run) are refused with WeightsError:
+    a file the product writes is always one it can read back."""
+    if not np.all(np.isfinite(net.theta)):
+        raise WeightsError(f"{path}: not saved: the weights are not finite (the run diverged)")
     arrays = {}
     for i, (w, b) in enumerate(zip(net.W, net.b), start=1):
         arrays[f"W{i}"], arrays[f"b{i}"] = w.copy(), b.copy()
     meta = {"sizes": list(net.sizes), "activation": net.activation.name}
-    with open(path, "wb") as handle:
-        np.savez(handle, meta=np.array(json.dumps(meta)), **arrays)
+    atomic_write(path, lambda handle: np.savez(handle, meta=np.array(json.dumps(meta)), **arrays))
 
 
 def load_weights(net: Network, path: str | Path) -> None:

@@ -13,6 +13,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from engine import WeightsError
+
 
 def _file_clobbered(path: Path) -> list[Path]:
     return [path] if path.exists() else []
@@ -101,6 +103,8 @@ def write_and_tell(app: App, path: str, write: Callable[[], object], what: str) 
         write()
     except OSError as error:
         app.notify(f"{path}: {error.strerror or error}", title="Cannot save", severity="error")
+    except WeightsError as error:  # e.g. the weights of a diverged run
+        app.notify(str(error), title="Cannot save", severity="error")
     else:
         app.notify(path, title=what)
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
 from engine import Config
+from engine.files import write_text
 from screens.boundary import BoundaryScreen
 from screens.experiments import ExperimentsScreen
 from screens.help import HelpScreen
@@ -148,12 +148,14 @@ class BackpropApp(App[None]):
     def action_screenshot(self) -> None:
         def save(path: str | None) -> None:
             if path:
-                target = Path(path)
-                write = partial(self.save_screenshot, filename=target.name, path=str(target.parent))
                 # after the dialog has gone and the key bar shows the main screen's keys again
+                write = partial(self._write_screenshot, path)
                 self.call_after_refresh(write_and_tell, self, path, write, "screenshot saved")
 
         self.push_screen(PathPrompt("Save screenshot as:", "backprop-tui.svg"), save)
+
+    def _write_screenshot(self, path: str) -> None:
+        write_text(path, self.export_screenshot())
 
     async def action_quit(self) -> None:
         self.state.runner.stop()

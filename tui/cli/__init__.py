@@ -60,8 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as done:  # argparse: --help, or a usage error already printed
         return done.code if isinstance(done.code, int) else USAGE_ERROR
     except UsageError as error:
-        prog = f"backprop-tui {command}" if command else "backprop-tui"
-        say(f"{prog}: {error}", file=sys.stderr)
+        say(f"{prog_of(command)}: {error}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:
         say("backprop-tui: interrupted", file=sys.stderr)
@@ -69,9 +68,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. "| head": the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except OSError as error:  # a file that could not be read or written: a full disk, ...
+        where = f"{error.filename}: " if error.filename else ""
+        say(f"{prog_of(command)}: {where}{error.strerror or error}", file=sys.stderr)
+        return USAGE_ERROR
     except Exception as error:  # a bug: one line for the user, the details in a file
         say(crash_line(error, write_crash_log()), file=sys.stderr)
         return 1
+
+
+def prog_of(command: str | None) -> str:
+    return f"backprop-tui {command}" if command else "backprop-tui"
 
 
 def app_main(argv: list[str]) -> int:

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from engine import Config, ConfigError, load_toml
+from engine.files import write_text
 from engine.labels import show
 from engine.parallel import SweepResult, run_sweeps
 from engine.report import write_report
@@ -137,7 +138,7 @@ def sweep_main(argv: list[str]) -> int:
             where = Path(args.out) / result.sweep.name if len(results) > 1 else Path(args.out)
             write_report(where, result.runs(), [key for key, _ in result.sweep.vary])
             for setting, _ in result.sweep.vary:
-                (where / f"chart_{setting}.txt").write_text(chart(result, setting), "utf-8")
+                write_text(where / f"chart_{setting}.txt", chart(result, setting))
         say(f"written to {args.out}/")
     return 0
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
 from typing import IO
 
-from engine import Run, make_dataset, memory, save_weights
+from engine import Run, WeightsError, make_dataset, memory, save_weights
+from engine.files import write_text
 from engine.outcome import Outcome, finite
 from engine.trainer import SATURATION_HINT
 from engine.weights import activation_note
@@ -94,7 +94,10 @@ def train_main(argv: list[str]) -> int:
     if args.json:
         write_json(args.json, run, outcome)
     if args.save_weights:
-        save_weights(run.net, args.save_weights)
+        try:
+            save_weights(run.net, args.save_weights)
+        except WeightsError as error:  # a diverged run's weights: said, never written
+            notice(out, str(error))
     return 130 if run.control.cancelled else 0
 
 
@@ -130,4 +133,4 @@ def summary(run: Run, outcome: Outcome) -> dict:
 
 def write_json(path: str, run: Run, outcome: Outcome) -> None:
     text = json.dumps(summary(run, outcome), allow_nan=False)
-    Path(path).write_text(text + "\n", encoding="utf-8")
+    write_text(path, text + "\n")

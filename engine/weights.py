@@ -33,58 +33,94 @@ def save_weights(net: Network, path: str | Path) -> None:
 def load_weights(net: Network, path: str | Path) -> None:
     """Copy the weights in ``path`` into ``net``. Shapes must fit the network exactly.
 
-    Raises WeightsError naming the array and both shapes when they do not, and naming the file
-    when it is missing, unreadable or not a weights file.
+    The archive is inspected before any array is read: it must hold W1..WL, b1..bL (and may
+    hold ``meta``) and nothing else, each with the shape the network needs and a real number
+    type, as read from its header; then only those arrays are read, never with pickle.
+    Raises WeightsError naming the array and both shapes when they do not fit, and naming the
+    file when it is missing, unreadable or not a weights file.
     """
     path = Path(path)
     try:
-        loaded = np.load(path, allow_pickle=False)
-        if not isinstance(loaded, np.lib.npyio.NpzFile):
-            raise WeightsError(f"{path}: not a weights file (an .npz holding W1.., b1..)")
-        with loaded:
-            arrays = {name: loaded[name] for name in loaded.files}
+        with zipfile.ZipFile(path) as archive:
+            arrays = _read_checked(archive, net, path)
     except FileNotFoundError:
         raise WeightsError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise WeightsError(f"{path}: is a directory, not a weights file") from None
-    except WeightsError:
-        raise
     except PermissionError:
         raise WeightsError(f"{path}: permission denied") from None
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+        if isinstance(error, WeightsError):
+            raise
         raise WeightsError(f"{path}: not a weights file (an .npz holding W1.., b1..)") from None
-    for i, (w, b) in enumerate(zip(net.W, net.b), start=1):
-        for name, target in ((f"W{i}", w), (f"b{i}", b)):
-            if name not in arrays:
-                raise WeightsError(f"{path}: no array {name} (the network has {net.depth} layers)")
-            array = arrays[name]
-            if array.shape != target.shape:
-                raise WeightsError(
-                    f"{path}: {name} has shape {_shape(array.shape)}, "
-                    f"the network needs {_shape(target.shape)}"
-                )
-            if not np.issubdtype(array.dtype, np.number) or np.iscomplexobj(array):
-                raise WeightsError(f"{path}: {name} is not an array of real numbers")
-            if not np.all(np.isfinite(array)):
-                raise WeightsError(f"{path}: {name} holds values that are not finite")
-    extra = sorted(
-        k for k in arrays if k[:1] in "Wb" and k[1:].isdigit() and int(k[1:]) > net.depth
-    )
-    if extra:
-        raise WeightsError(
-            f"{path}: has arrays for more layers ({', '.join(extra)}) than the network's "
-            f"{net.depth}"
-        )
     for i, (w, b) in enumerate(zip(net.W, net.b), start=1):
         w[:] = arrays[f"W{i}"]
         b[:] = arrays[f"b{i}"]
 
 
+MAX_META = 64 * 1024
+"""Bytes the ``meta`` entry may take."""
+
+
+def _read_checked(archive: zipfile.ZipFile, net: Network, path: Path) -> dict[str, np.ndarray]:
+    """W1..WL and b1..bL from an open .npz, each checked from its header before it is read."""
+    members = {info.filename.removesuffix(".npy"): info for info in archive.infolist()}
+    expected = {}
+    for i, (w, b) in enumerate(zip(net.W, net.b), start=1):
+        expected[f"W{i}"], expected[f"b{i}"] = w.shape, b.shape
+    extra = sorted(set(members) - set(expected) - {"meta"})
+    if extra:
+        layers = [k for k in extra if k[:1] in "Wb" and k[1:].isdigit()]
+        reason = (
+            f"has arrays for more layers ({', '.join(layers)}) than the network's {net.depth}"
+            if layers and len(layers) == len(extra)
+            else f"holds arrays that are not weights ({', '.join(extra[:3])})"
+        )
+        raise WeightsError(f"{path}: {reason}")
+    if "meta" in members and members["meta"].file_size > MAX_META:
+        raise WeightsError(f"{path}: its meta entry is too large to be a weights file's")
+    arrays = {}
+    for name, shape in expected.items():
+        if name not in members:
+            raise WeightsError(f"{path}: no array {name} (the network has {net.depth} layers)")
+        with archive.open(members[name]) as handle:
+            found, dtype = _header(handle)
+        if found != shape:
+            raise WeightsError(
+                f"{path}: {name} has shape {_shape(found)}, the network needs {_shape(shape)}"
+            )
+        if dtype.hasobject or dtype.kind not in "iuf":
+            raise WeightsError(f"{path}: {name} is not an array of real numbers")
+        with archive.open(members[name]) as handle:  # now that it is known to fit
+            array = np.lib.format.read_array(handle, allow_pickle=False)
+        if not np.all(np.isfinite(array)):
+            raise WeightsError(f"{path}: {name} holds values that are not finite")
+        arrays[name] = array
+    return arrays
+
+
+def _header(handle) -> tuple[tuple[int, ...], np.dtype]:
+    """The shape and number type an .npy stream declares, read from its header alone."""
+    version = np.lib.format.read_magic(handle)
+    if version == (1, 0):
+        shape, _, dtype = np.lib.format.read_array_header_1_0(handle)
+    elif version == (2, 0):
+        shape, _, dtype = np.lib.format.read_array_header_2_0(handle)
+    else:
+        raise ValueError(f"unknown .npy format {version}")
+    return tuple(shape), dtype
+
+
 def saved_activation(path: str | Path) -> str | None:
     """The hidden activation a weights file says it was trained with, if it says so."""
     try:
-        with np.load(Path(path), allow_pickle=False) as archive:
-            return json.loads(str(archive["meta"])).get("activation")
+        with zipfile.ZipFile(Path(path)) as archive:
+            info = archive.getinfo("meta.npy")
+            if info.file_size > MAX_META:
+                return None
+            with archive.open(info) as handle:
+                meta = np.lib.format.read_array(handle, allow_pickle=False)
+        return json.loads(str(meta)).get("activation")
     except (OSError, ValueError, KeyError, AttributeError, EOFError, zipfile.BadZipFile):
         return None
 

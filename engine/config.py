@@ -21,7 +21,7 @@ import tomli_w
 
 from .activations import ACTIVATIONS
 from .datasets import DATASETS
-from .files import write_text
+from .files import UnreadableFile, read_regular, write_text
 from .kinds import (
     MAX_EPOCHS,
     MAX_HIDDEN_LAYERS,
@@ -220,18 +220,17 @@ def applies(name: str, config: Config) -> bool:
 # --- TOML files: read by tomllib, written by tomli-w --------------------------------------------
 
 
+MAX_TOML_BYTES = 2**20
+"""The largest TOML file read: a config or a sweep takes a few hundred bytes."""
+
+
 def read_toml(path: str | Path) -> dict[str, Any]:
     """A TOML file's tables; ConfigError naming the file when it is missing or malformed."""
     path = Path(path).expanduser()
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise ConfigError(str(path), "no such file") from None
-    except IsADirectoryError:
-        raise ConfigError(str(path), "is a directory, not a TOML file") from None
-    except OSError as error:
-        raise ConfigError(str(path), f"cannot read it ({error.strerror})") from None
+        return tomllib.loads(read_regular(path, MAX_TOML_BYTES, "TOML file").decode("utf-8"))
+    except UnreadableFile as error:
+        raise ConfigError(str(path), str(error)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(str(path), f"not a valid TOML file ({error})") from None
 

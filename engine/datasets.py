@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .files import UnreadableFile, read_regular
+
 
 class DataError(ValueError):
     """A dataset file that cannot be used; the message names the file and what is wrong."""
@@ -117,6 +119,10 @@ DATASETS: dict[str, Generator] = {
 """Built-in datasets by name."""
 
 
+MAX_CSV_BYTES = 128 * 2**20
+"""The largest CSV file read (a million rows of three numbers take about 40 MB)."""
+
+
 def load_csv(path: str | Path) -> Dataset:
     """Read ``x1,x2,label`` rows (a header line is optional); labels must be 0 or 1.
 
@@ -125,12 +131,10 @@ def load_csv(path: str | Path) -> Dataset:
     """
     path = Path(path).expanduser()
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise DataError(f"{path}: is a directory, not a CSV file") from None
-    except (OSError, UnicodeDecodeError) as error:
+        text = read_regular(path, MAX_CSV_BYTES, "CSV file").decode("utf-8-sig")
+    except UnreadableFile as error:
+        raise DataError(f"{path}: {error}") from None
+    except UnicodeDecodeError as error:
         raise DataError(f"{path}: cannot read it ({_reason(error)})") from None
     try:
         rows = [

@@ -113,7 +113,7 @@ def one_of(table: Mapping[str, Any], what: str) -> Kind:
         return value.strip().lower().replace("-", "_") if isinstance(value, str) else value
 
     def check(name: str, value: Any) -> None:
-        if value not in table:
+        if not isinstance(value, str) or value not in table:  # a TOML list is no name either
             raise ConfigError(name, f"unknown {what} {value!r} (choose from {', '.join(table)})")
 
     return Kind(parse, check, choices=table)

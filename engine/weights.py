@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .files import atomic_write
+from .files import UnreadableFile, atomic_write, check_regular
 from .network import Network
 
 
@@ -41,14 +41,11 @@ def load_weights(net: Network, path: str | Path) -> None:
     """
     path = Path(path)
     try:
+        check_regular(path, MAX_WEIGHTS_BYTES, "weights file")
         with zipfile.ZipFile(path) as archive:
             arrays = _read_checked(archive, net, path)
-    except FileNotFoundError:
-        raise WeightsError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise WeightsError(f"{path}: is a directory, not a weights file") from None
-    except PermissionError:
-        raise WeightsError(f"{path}: permission denied") from None
+    except UnreadableFile as error:
+        raise WeightsError(f"{path}: {error}") from None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
         if isinstance(error, WeightsError):
             raise
@@ -58,6 +55,8 @@ def load_weights(net: Network, path: str | Path) -> None:
         b[:] = arrays[f"b{i}"]
 
 
+MAX_WEIGHTS_BYTES = 256 * 2**20
+"""The largest weights file read (six layers of 1024 units take about 50 MB)."""
 MAX_META = 64 * 1024
 """Bytes the ``meta`` entry may take."""
 

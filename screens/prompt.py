@@ -63,6 +63,8 @@ class PathPrompt(ModalScreen[str | None]):
 
     def problem(self, text: str, path: Path) -> str | None:
         """Why the path cannot be used, or None."""
+        if "\0" in text:
+            return f"{text!r}: a name cannot hold a NUL character"
         if self.directory:
             if path.exists() and not path.is_dir():
                 return f"{text} is a file; type a directory name."
@@ -80,11 +82,14 @@ class PathPrompt(ModalScreen[str | None]):
             self.say("Type a name, or press Escape.")
             return
         path = Path(text).expanduser()
-        problem = self.problem(text, path)
+        try:
+            problem = self.problem(text, path)
+            replaced = [] if problem or self.must_exist else self.clobbered(path)
+        except (OSError, ValueError) as error:  # a name too long, a NUL: said, never a crash
+            problem = f"{text}: {getattr(error, 'strerror', None) or 'not a usable name'}"
         if problem:
             self.say(problem)
             return
-        replaced = [] if self.must_exist else self.clobbered(path)
         if replaced and self._confirmed != text:
             self._confirmed = text
             names = ", ".join(p.name for p in replaced)

@@ -13,7 +13,9 @@ from typing import IO, NoReturn
 
 from engine import Config, ConfigError, DataError, WeightsError, load_toml
 from engine.config import SETTINGS
+from engine.files import UnreadableFile, check_regular
 from engine.memory import BUDGET_FRACTION, MemoryBudgetError, default_budget, parse_size
+from engine.weights import MAX_WEIGHTS_BYTES
 
 USAGE_ERROR = 2
 
@@ -93,24 +95,61 @@ def config_from_args(args: argparse.Namespace) -> Config:
 
 
 def check_readable(option: str, path: str | None) -> None:
-    """Fail early, before any training, when an input file is missing."""
-    if path is not None and not Path(path).is_file():
-        reason = "is a directory" if Path(path).is_dir() else "no such file"
-        raise UsageError(option, f"{path}: {reason}")
+    """Fail early, before any training, when an input weights file cannot be read."""
+    if path is not None:
+        try:
+            check_regular(path, MAX_WEIGHTS_BYTES, "weights file")
+        except UnreadableFile as error:
+            raise UsageError(option, f"{path}: {error}") from None
 
 
 def check_writable(option: str, path: str | None) -> None:
     """Fail early, before any training, when an output file could not be written."""
     if path is None:
         return
-    target = Path(path)
-    if target.is_dir():
-        raise UsageError(option, f"{path}: is a directory")
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        raise UsageError(option, f"{path}: directory {str(parent)!r} does not exist")
-    if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise UsageError(option, f"{path}: not writable")
+    with _path_errors(option, path):
+        target = Path(path)
+        if target.is_dir():
+            raise UsageError(option, f"{path}: is a directory")
+        parent = target.parent if str(target.parent) else Path(".")
+        if not parent.is_dir():
+            raise UsageError(option, f"{path}: directory {str(parent)!r} does not exist")
+        if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+            raise UsageError(option, f"{path}: not writable")
+
+
+def check_directory(option: str, path: str | None, force: bool) -> None:
+    """Fail early, before any training, when results could not be written into ``path`` (a
+    directory, made here if missing), or would replace files there without --force."""
+    if path is None:
+        return
+    with _path_errors(option, path):
+        target = Path(path)
+        if target.exists() and not target.is_dir():
+            raise UsageError(option, f"{path}: is a file, not a directory")
+        if target.is_dir():
+            if not os.access(target, os.W_OK | os.X_OK):
+                raise UsageError(option, f"{path}: not writable")
+            if any(target.iterdir()) and not force:
+                raise UsageError(option, f"{path}: not empty (--force writes into it anyway)")
+            return
+        parent = target.parent if str(target.parent) else Path(".")
+        if not parent.is_dir():
+            raise UsageError(option, f"{path}: directory {str(parent)!r} does not exist")
+        target.mkdir()  # made now, so that a place it cannot be made fails before training
+
+
+@contextmanager
+def _path_errors(option: str, path: str) -> Iterator[None]:
+    """A path the system refuses (a NUL, a name too long) as a usage error naming the flag."""
+    if "\0" in path:
+        raise UsageError(option, f"{path!r}: the name holds a NUL character")
+    try:
+        yield
+    except ValueError:
+        raise UsageError(option, f"{path!r}: the name holds a NUL character") from None
+    except OSError as error:
+        raise UsageError(option, f"{path}: {error.strerror or error}") from None
 
 
 def positive_int(option: str, text: str) -> int:

@@ -28,6 +28,7 @@ from .args import (
     Parser,
     UsageError,
     add_training_flags,
+    check_directory,
     check_writable,
     config_from_args,
     flag,
@@ -58,6 +59,9 @@ def sweep_parser() -> Parser:
     add_training_flags(parser, weights=False)
     parser.add_argument("--jobs", metavar="N", help="processes to train in [number of cores]")
     parser.add_argument("--out", metavar="DIR", help="write CSV, JSON, Markdown and charts here")
+    parser.add_argument(
+        "--force", action="store_true", help="write into --out even when it is not empty"
+    )
     parser.add_argument("--save-sweep", metavar="FILE.toml", help="save the sweep definition")
     return parser
 
@@ -105,8 +109,7 @@ def sweep_main(argv: list[str]) -> int:
     sweeps = sweeps_from_args(args)
     jobs = _jobs(args.jobs)
     check_writable("--save-sweep", args.save_sweep)
-    if args.out is not None and Path(args.out).exists() and not Path(args.out).is_dir():
-        raise UsageError("--out", f"{args.out}: is a file, not a directory")
+    check_directory("--out", args.out, args.force)
     if args.save_sweep:
         if len(sweeps) != 1:
             raise UsageError("--save-sweep", "a preset of several sections cannot be one file")

@@ -23,6 +23,8 @@ from textual.widgets import Input, Label, Select, Static
 
 from engine import Config, ConfigError, DataError, load_csv
 from engine.config import SETTINGS
+from engine.datasets import MAX_CSV_BYTES
+from engine.files import UnreadableFile, check_regular
 
 
 class FieldValidator(Validator):
@@ -35,18 +37,33 @@ class FieldValidator(Validator):
 
     def validate(self, value: str) -> ValidationResult:
         if self.field == "data" and value.strip():
-            path = Path(value.strip()).expanduser()
-            if not path.is_file():
-                reason = "is a directory" if path.is_dir() else "no such file"
-                return self.failure(f"{value.strip()}: {reason}")
-            stat = path.stat()
-            problem = _csv_problem(str(path), stat.st_mtime_ns, stat.st_size)
-            return self.failure(problem) if problem else self.success()
+            return self._check_file(value.strip())
         try:
             Config.from_values({self.field: value}, self.base)
         except ConfigError as error:
             return self.failure(error.reason)
         return self.success()
+
+    def _check_file(self, text: str) -> ValidationResult:
+        """A CSV file must be a readable regular file of a sensible size (any name the user
+        types, however long or odd, is an answer here, never a crash); a small one is read at
+        once to mark a malformed line, a large one when training starts (in the worker)."""
+        path = Path(text).expanduser()
+        try:
+            check_regular(path, MAX_CSV_BYTES, "CSV file")
+            info = path.stat()
+        except UnreadableFile as error:
+            return self.failure(f"{text}: {error}")
+        except (OSError, ValueError) as error:
+            return self.failure(f"{text}: {getattr(error, 'strerror', None) or error}")
+        if info.st_size > READ_AT_ONCE:
+            return self.success()
+        problem = _csv_problem(str(path), info.st_mtime_ns, info.st_size)
+        return self.failure(problem) if problem else self.success()
+
+
+READ_AT_ONCE = 2**20
+"""CSV files up to this size are read as the name is typed, to mark a bad line at once."""
 
 
 @lru_cache(maxsize=16)

@@ -12,10 +12,12 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
-from multiprocessing.managers import SyncManager
+from queue import Empty
 
 from . import memory
 from .config import Config
@@ -57,6 +59,8 @@ def _train_group(configs: list[Config], progress_queue=None, stop=None, tag: int
         if progress_queue is not None:
             progress_queue.put((tag, [trainer.progress(k) for k in range(len(configs))]))
 
+    if stop is not None and stop.is_set():  # a group picked up after the sweep was stopped
+        return [Outcome(state=State.STOPPED) for _ in configs]
     cancelled = stop.is_set if stop is not None else None
     return train_together(configs, progress=report, cancelled=cancelled)
 
@@ -126,10 +130,19 @@ class _Board:
         unique = list(dict.fromkeys(configs))
         self.runs: dict[Config, Outcome] = {config: Outcome(state=State.READY) for config in unique}
         self.tasks = plan(unique, jobs, budget)
+        self.ended: set[int] = set()
 
     def update(self, tag: int, outcomes: Sequence[Outcome]) -> dict[Config, Outcome]:
-        self.runs.update(zip(self.tasks[tag], outcomes))
+        """A group's runs so far; progress that arrives after the group's end is stale (a
+        worker's queue may deliver it after the group's result)."""
+        if tag not in self.ended:
+            self.runs.update(zip(self.tasks[tag], outcomes))
         return self.runs
+
+    def finish(self, tag: int, outcomes: Sequence[Outcome]) -> None:
+        """A group's final outcomes."""
+        self.runs.update(zip(self.tasks[tag], outcomes))
+        self.ended.add(tag)
 
 
 def run_sweeps(
@@ -161,47 +174,91 @@ def _inline(board: _Board, progress, stopped, follow) -> None:
         if flag is not None and flag.is_set():
             break
         queue = _InlineQueue(board, progress) if follow and progress else None
-        board.update(tag, _train_group(group, queue, flag, tag))
+        board.finish(tag, _train_group(group, queue, flag, tag))
         if progress is not None:
             progress(board.runs)
 
 
-def _quiet() -> None:
-    """In a worker process: nothing it might print reaches the terminal (an app may be drawing
-    there); its results and errors come back through its futures."""
+_STOP = None
+_QUEUE = None
+"""In a worker process: the sweep's stop event and progress queue (see _start_worker)."""
+PARENT_CHECK = 0.2
+"""Seconds between a worker's checks that the process that started it is still there."""
+
+
+def _start_worker(stop, queue) -> None:
+    """In a worker process, before any task: print nothing (an app may be drawing on the
+    terminal; results and errors come back through the futures), keep the sweep's stop event
+    and progress queue, and exit at once should the parent die, even by SIGKILL."""
+    global _STOP, _QUEUE
+    _STOP, _QUEUE = stop, queue
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK)
+        os._exit(1)  # orphaned: nobody will read the results
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _train_in_worker(configs: list[Config], tag: int) -> list[Outcome]:
+    return _train_group(configs, _QUEUE, _STOP, tag)
 
 
 def _in_processes(board: _Board, jobs, progress, stopped, follow) -> None:
-    """The groups spread over ``jobs`` processes (spawned: safe beside the app's threads)."""
+    """The groups spread over ``jobs`` processes (spawned: safe beside the app's threads).
+
+    However this ends -- finished, stopped, an error, a signal turned into an exception --
+    the workers are told to stop (they notice within a quarter of a second) and every one of
+    them is gone before this returns or raises."""
     context = multiprocessing.get_context("spawn")
-    manager = None
-    if (follow and progress) or stopped:
-        manager = SyncManager(ctx=context)
-        manager.start(_quiet)
+    stop = context.Event()
+    queue = context.Queue() if follow and progress else None
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(stop, queue)
+    )
     try:
-        queue = manager.Queue() if manager and follow and progress else None
-        stop = manager.Event() if manager and stopped else None
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_quiet) as pool:
-            futures = {
-                pool.submit(_train_group, group, queue, stop, tag): tag
-                for tag, group in enumerate(board.tasks)
-            }
-            pending = set(futures)
-            while pending:
-                if stop is not None and stopped():
-                    stop.set()
-                done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
-                _drain(queue, board)
-                for future in done:
-                    board.update(futures[future], future.result())
-                if progress is not None:
-                    progress(board.runs)
+        futures = {
+            pool.submit(_train_in_worker, group, tag): tag for tag, group in enumerate(board.tasks)
+        }
+        pending = set(futures)
+        while pending:
+            if stopped is not None and stopped():
+                break  # what has not finished is dropped; the board keeps its progress
+            done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+            _drain(queue, board)
+            for future in done:
+                board.finish(futures[future], future.result())
+            if progress is not None:
+                progress(board.runs)
     finally:
-        if manager is not None:
-            manager.shutdown()
+        stop.set()
+        _close(pool, queue)
+
+
+def _close(pool: ProcessPoolExecutor, queue) -> None:
+    """Shut the pool down without waiting for work nobody wants: running groups see the stop
+    event and return; a process still there after SHUTDOWN_GRACE seconds is terminated."""
+    processes = list((pool._processes or {}).values())  # noqa: SLF001 - to reap them for sure
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + SHUTDOWN_GRACE
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+            process.join(1.0)
+    if queue is not None:
+        queue.cancel_join_thread()  # progress nobody will read must not hold the exit
+        queue.close()
+
+
+SHUTDOWN_GRACE = 0.3
+"""Seconds the workers have to return after the stop event before they are terminated."""
 
 
 class _InlineQueue:
@@ -220,6 +277,6 @@ def _drain(queue, board: _Board) -> None:
     while True:
         try:
             item = queue.get_nowait()
-        except Exception:  # queue.Empty, raised through a manager's proxy
+        except Empty:
             return
         board.update(*item)

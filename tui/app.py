@@ -7,6 +7,8 @@ handed to them typed (tui.state).
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections.abc import Iterable
 from functools import partial
 
@@ -81,8 +83,18 @@ class BackpropApp(App[None]):
         return self.screen_stack[0]
 
     def on_mount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):  # a kill, a closed terminal
+            loop.add_signal_handler(signum, self._terminate, signum)
         if self.autostart:
             self.call_after_refresh(self.main.action_train)
+
+    def _terminate(self, signum: int) -> None:
+        """End as ctrl+q does: the run and the sweep's processes stop, the terminal is
+        restored; the exit status says which signal."""
+        self.state.runner.stop()
+        self.experiment.cancel()
+        self.exit(return_code=128 + signum)
 
     def on_resize(self, event) -> None:
         tiny = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT

@@ -15,11 +15,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from functools import partial
 from multiprocessing import resource_tracker
 
-from textual.dom import DOMNode
 from textual.message import Message
+from textual.message_pump import MessagePump
 
 from engine import Config, DataError, Outcome
 from engine.memory import MemoryBudgetError
@@ -29,6 +28,7 @@ from engine.sweep import Sweep
 
 from .messages import SweepEnded, SweepProgress
 from .session import Session
+from .worker import poster, start_thread
 
 POST_INTERVAL = 0.25
 
@@ -69,8 +69,8 @@ class Experiment:
     def running(self) -> bool:
         return self.state is SweepState.RUNNING
 
-    def start(self, sweeps: list[Sweep], host: DOMNode) -> int:
-        """Run ``sweeps`` in a thread worker of ``host`` (which receives the messages); a running
+    def start(self, sweeps: list[Sweep], host: MessagePump) -> int:
+        """Run ``sweeps`` in a thread of its own (``host`` receives the messages); a running
         sweep is cancelled first. Returns the new sweep's id."""
         self.stop.set()  # the last one, if any, ends early
         self.stop = threading.Event()
@@ -82,16 +82,10 @@ class Experiment:
         with contextlib.redirect_stderr(sys.__stderr__):
             resource_tracker.ensure_running()
         jobs = os.cpu_count() or 1
-        host.run_worker(
-            partial(
-                pump_sweep, sweeps, self.sweep_id, self.stop, jobs, host.post_message, self.budget
-            ),
-            name="sweep",
-            group="sweep",
-            thread=True,
-            exclusive=True,
-            exit_on_error=False,
-        )
+        # quitting never waits for it (see start_thread); its processes are stopped through
+        # ``stop`` and, should the app die, stop by themselves
+        args = (sweeps, self.sweep_id, self.stop, jobs, poster(host), self.budget)
+        start_thread(f"sweep-{self.sweep_id}", pump_sweep, *args)
         return self.sweep_id
 
     def cancel(self) -> None:

@@ -11,10 +11,9 @@ and from its message handlers, then redraws.
 from __future__ import annotations
 
 import time
-from functools import partial
 from pathlib import Path
 
-from textual.dom import DOMNode
+from textual.message_pump import MessagePump
 
 from engine import Config, Run, RunControl, State, make_dataset, memory
 from engine.weights import activation_note
@@ -27,7 +26,7 @@ from .messages import (
     TrainingStarted,
 )
 from .session import RunRecord, Session
-from .worker import pump
+from .worker import poster, pump, start_thread
 
 
 class Runner:
@@ -51,8 +50,8 @@ class Runner:
     def current(self) -> RunRecord | None:
         return self.session.current
 
-    def start(self, config: Config, host: DOMNode, paused: bool = False) -> RunRecord:
-        """Start a run (a running one is stopped first) in a thread worker of ``host``, which
+    def start(self, config: Config, host: MessagePump, paused: bool = False) -> RunRecord:
+        """Start a run (a running one is stopped first) in a thread of its own; ``host``
         receives its messages. The worker sets the run up (data, memory check, network), so
         the screen never waits for it; a run that cannot start is refused by a message."""
         self.stop()
@@ -67,14 +66,9 @@ class Runner:
             memory.check(config, data.n, budget)
             return Run(config, data, init_weights=init_weights, control=control)
 
-        host.run_worker(
-            partial(pump, set_up, record.run_id, host.post_message),
-            name="training",
-            group="training",
-            thread=True,
-            exclusive=True,
-            exit_on_error=False,
-        )
+        # quitting never waits for an epoch to finish (see start_thread); a restarted run's old
+        # thread ends at its next batch, and its messages, tagged with its id, are ignored
+        start_thread(f"training-{record.run_id}", pump, set_up, record.run_id, poster(host))
         return record
 
     def note(self, config: Config) -> str | None:

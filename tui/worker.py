@@ -9,10 +9,14 @@ the run blocks on a pause, and at the end, it posts the list.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import threading
 import time
 from collections.abc import Callable
 
 from textual.message import Message
+from textual.message_pump import MessagePump
 
 from engine import DataError, Run, WeightsError
 from engine.memory import MemoryBudgetError
@@ -27,6 +31,25 @@ from .messages import (
 
 PROGRESS_INTERVAL = 0.25
 """Seconds between progress messages while a run trains."""
+
+
+def start_thread(name: str, target: Callable[..., object], *args: object) -> None:
+    """Run ``target(*args)`` in a daemon thread (quitting never waits for it, unlike a Textual
+    thread worker, which is joined at exit), in a copy of this context, so that Textual's
+    ``post_message`` finds its app there as it would in a worker."""
+    context = contextvars.copy_context()
+    threading.Thread(target=context.run, args=(target, *args), name=name, daemon=True).start()
+
+
+def poster(host: MessagePump) -> Callable[[Message], object]:
+    """``host.post_message`` for a thread that may outlive the app: once the app has closed
+    (its event loop is gone) a message is dropped, never an error."""
+
+    def post(message: Message) -> None:
+        with contextlib.suppress(RuntimeError):  # "Event loop is closed"
+            host.post_message(message)
+
+    return post
 
 
 def pump(

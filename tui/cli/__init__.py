@@ -11,7 +11,9 @@ Only the app itself loads Textual, through the lazy import in :func:`app_main`.
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 
 from engine import Network, load_weights, make_dataset, memory
@@ -47,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``backprop-tui`` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
     command = argv[0] if argv and argv[0] in COMMANDS else None
+    if command is not None:
+        _interrupt_on_termination()
     try:
         if command == "train":
             from .train import train_main
@@ -75,6 +79,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # a bug: one line for the user, the details in a file
         say(crash_line(error, write_crash_log()), file=sys.stderr)
         return 1
+
+
+def _interrupt_on_termination() -> None:
+    """SIGTERM and SIGHUP (a closed terminal) end a command as ctrl+c does: its worker
+    processes are stopped and reaped, what it has is reported, nothing is left running."""
+
+    def interrupt(signum, frame) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, interrupt)
 
 
 def prog_of(command: str | None) -> str:

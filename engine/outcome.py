@@ -10,6 +10,7 @@ and the command line all carry this one type.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -74,10 +75,35 @@ class Outcome:
     state: State = State.RUNNING
     predictions: np.ndarray | None = field(default=None, repr=False, compare=False)
     """Outputs (n,) at the latest weights, in the data's order, where kept."""
+    every: int = 1
+    """1: ``loss_history`` holds every epoch. k > 1: it was thinned (see :meth:`thinned`) and
+    holds epochs k, 2k, 3k, ... and the last one."""
+    epochs: int | None = None
+    """The epochs run, when the history was thinned."""
 
     @property
     def epochs_run(self) -> int:
-        return len(self.loss_history)
+        return self.epochs if self.epochs is not None else len(self.loss_history)
+
+    def history_epochs(self) -> np.ndarray:
+        """The epoch (from 1) of each value of ``loss_history``."""
+        if self.every == 1:
+            return np.arange(1, len(self.loss_history) + 1)
+        kept = np.arange(self.every, self.epochs_run + 1, self.every)
+        return kept if kept[-1:].tolist() == [self.epochs_run] else np.append(kept, self.epochs_run)
+
+    def thinned(self, cap: int) -> Outcome:
+        """This outcome with at most about ``cap`` values of history: every k-th epoch and the
+        last (k the smallest that fits), so a long run kept in a session costs bounded memory."""
+        n = len(self.loss_history)
+        if self.every != 1 or n <= cap:
+            return self
+        every = -(-n // cap)
+        values = np.asarray(self.loss_history, dtype=np.float64)
+        kept = values[every - 1 :: every]
+        if n % every:
+            kept = np.append(kept, values[-1])
+        return dataclasses.replace(self, loss_history=kept.tolist(), every=every, epochs=n)
 
     @property
     def final_loss(self) -> float | None:
@@ -108,6 +134,8 @@ class Outcome:
             "seconds": finite(self.seconds),
             "state": str(self.state),
         }
+        if self.every != 1:
+            values["loss_history_every"] = self.every
         if not history:
             del values["loss_history"]
         return values

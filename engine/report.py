@@ -26,13 +26,16 @@ Runs = Sequence[tuple[Config, Outcome]]
 
 
 def history_csv(runs: Runs, names: Sequence[str]) -> str:
-    """One column per run (headed by its label), one row per epoch."""
+    """One column per run (headed by its label), one row per epoch; a run whose history was
+    thinned (engine.outcome) fills only the rows of the epochs it kept."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(names)
-    histories = [outcome.loss_history for _, outcome in runs]
-    for epoch in range(max((len(h) for h in histories), default=0)):
-        writer.writerow([repr(float(h[epoch])) if epoch < len(h) else "" for h in histories])
+    columns = [
+        dict(zip(outcome.history_epochs().tolist(), outcome.loss_history)) for _, outcome in runs
+    ]
+    for epoch in range(1, max((o.epochs_run for _, o in runs), default=0) + 1):
+        writer.writerow([repr(float(c[epoch])) if epoch in c else "" for c in columns])
     return out.getvalue()
 
 

@@ -185,7 +185,7 @@ class ExperimentsScreen(LiveView):
             for config, name in zip(configs, names):
                 run = experiment.runs.get(config)
                 if run is not None and run.loss_history:
-                    curves.append((name, run.loss_history))
+                    curves.append((name, run))
         self.series_labels = [name for name, _ in curves]
         title = f"{sweep.name}: log10(loss) by epoch" if sweep else "no sweep yet"
         legend = overlay(chart.plt, curves, max(chart.size.width - 10, 10), title)

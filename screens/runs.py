@@ -100,7 +100,7 @@ class RunsScreen(LiveView):
         plot.plt.clear_figure()
         marked = self.marked_runs()
         self.series_labels = labels([r.config for r in marked]) if marked else []
-        curves = [(name, r.losses) for r, name in zip(marked, self.series_labels)]
+        curves = [(name, r.outcome) for r, name in zip(marked, self.series_labels)]
         title = "marked runs: log10(loss) by epoch" if marked else "mark runs with space"
         legend = overlay(plot.plt, curves, max(plot.size.width - 10, 10), title)
         self.query_one("#overlay-legend", Static).update(legend)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine import Outcome
+
 LOSS_FLOOR = 1e-300
 """Losses are clipped here before log10, so a loss of exactly 0 still plots."""
 
@@ -31,23 +33,24 @@ def epoch_axis(plt, epochs: int) -> None:
     plt.xlabel("epoch")
 
 
-def log_losses(losses, points: int) -> tuple[np.ndarray, np.ndarray]:
-    """(epochs, log10 losses) of about ``points`` evenly spread epochs, finite ones only."""
-    values = np.asarray(losses, dtype=np.float64)
+def log_losses(outcome: Outcome, points: int) -> tuple[np.ndarray, np.ndarray]:
+    """(epochs, log10 losses) of about ``points`` evenly spread values of a run's loss history
+    (thinned or not), finite ones only."""
+    values = np.asarray(outcome.loss_history, dtype=np.float64)
     index = downsample(len(values), points)
     with np.errstate(all="ignore"):
         logs = np.log10(np.maximum(values[index], LOSS_FLOOR))
     finite = np.isfinite(logs)
-    return index[finite] + 1, logs[finite]
+    return outcome.history_epochs()[index][finite], logs[finite]
 
 
-def overlay(plt, curves: list[tuple[str, object]], points: int, title: str) -> str:
+def overlay(plt, curves: list[tuple[str, Outcome]], points: int, title: str) -> str:
     """Plot log10 loss curves, one marker each, and return their legend as one line of text
     ("* lr=0.1   + lr=1"): kept out of the plot, where plotext's legend would hide data."""
     legend, longest = [], 0
-    for i, (name, losses) in enumerate(curves):
+    for i, (name, outcome) in enumerate(curves):
         marker = MARKERS[i % len(MARKERS)]
-        epochs, values = log_losses(losses, points)
+        epochs, values = log_losses(outcome, points)
         if len(epochs):
             plt.plot(epochs.tolist(), values.tolist(), marker=marker)
             longest = max(longest, int(epochs[-1]))

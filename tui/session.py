@@ -16,6 +16,9 @@ import numpy as np
 
 from engine import Config, Dataset, Outcome, Snapshot, State
 
+HISTORY_CAP = 100_000
+"""Loss values a finished run keeps in the session (800 kB): a longer history is thinned to
+every k-th epoch and the last, so a session of long runs stays bounded."""
 RATE_SMOOTHING = 0.5
 """Weight of the previous epochs-per-second reading in the shown rate."""
 
@@ -113,7 +116,8 @@ class RunRecord:
         """The run is over: its final outcome (the history the record gathered is kept)."""
         self.snapshot = snapshot
         seconds = self.outcome.seconds
-        self.outcome = dataclasses.replace(outcome, loss_history=self.outcome.loss_history)
+        history = self.outcome.loss_history
+        self.outcome = dataclasses.replace(outcome, loss_history=history).thinned(HISTORY_CAP)
         if seconds > 0:
             self.rate = self.epoch / seconds  # the run's average from now on
 
@@ -152,7 +156,7 @@ class Session:
 
     def add_finished(self, config: Config, outcome: Outcome) -> RunRecord:
         """A run trained elsewhere (a sweep), kept for the runs table."""
-        return self._add(config, None, outcome)
+        return self._add(config, None, outcome.thinned(HISTORY_CAP))
 
     def remove(self, run_id: int) -> None:
         """Forget a run (not one that is training)."""

@@ -198,7 +198,7 @@ def chart(result: SweepResult, setting: str, width: int = 100, height: int = 22)
         plt.clf()
         plt.theme("clear")
         plt.plotsize(width, height)
-        curves = [(f"{setting}={show(getattr(c, setting))}", r.loss_history) for c, r in runs]
+        curves = [(f"{setting}={show(getattr(c, setting))}", r) for c, r in runs]
         heading = f"{result.sweep.name}: log10(loss) by epoch, {title}"
         legend = overlay(plt, curves, width - 12, heading)
         text += [legend, plt.build(), ""]

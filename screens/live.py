@@ -55,7 +55,9 @@ class LiveView(Screen):
     def key(self) -> tuple | None:
         """What the view shows, in short: it is redrawn when this changes."""
         record = self.record
-        return None if record is None else (record.run_id, record.epoch, record.state)
+        if record is None:
+            return None
+        return (record.run_id, record.epoch, record.state, record.stopping)
 
     def tick(self, force: bool = False) -> None:
         """Redraw when what the view shows has moved on since the last drawing."""

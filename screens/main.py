@@ -138,6 +138,11 @@ class MainScreen(Screen):
         self.show_status(self.runner.current)
         self.app.refresh_bindings()
 
+    def action_stop(self) -> None:
+        """Stop the run where it is; the status says "stopping…" until the worker ends."""
+        self.runner.cancel()
+        self.show_status(self.runner.current)
+
     def action_step(self) -> None:
         """One epoch while paused; from no run, start one paused and step it."""
         current = self.runner.current

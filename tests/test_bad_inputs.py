@@ -81,3 +81,12 @@ def test_a_fifo_given_as_data_never_hangs_the_command(fifo):
     code = f"from tui.cli import main; raise SystemExit(main(['train', '--data', {fifo!r}]))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=20)
     assert done.returncode == 2 and "not a regular file" in done.stderr
+
+
+@pytest.mark.parametrize("flag", ["--json", "--save-weights"])
+def test_an_unwritable_output_is_refused_before_any_training(flag, tmp_path, capsys):
+    start = time.perf_counter()
+    target = str(tmp_path / "no" / "such" / "out")
+    assert main(["train", "--epochs", "10000000", flag, target]) == 2  # hours, were it trained
+    assert time.perf_counter() - start < 1.0
+    assert f"{flag}: {target}: directory" in capsys.readouterr().err

@@ -142,7 +142,7 @@ class BackpropApp(App[None]):
         if isinstance(self.screen, ExperimentsScreen) and self.experiment.running:
             self.experiment.cancel()
         else:
-            self.state.runner.cancel()
+            self.main.action_stop()
 
     def action_view(self, name: str) -> None:
         """Show a view of the current run; from another view, switch to it."""

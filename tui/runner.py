@@ -89,9 +89,12 @@ class Runner:
             current.state = State.STOPPED
 
     def cancel(self) -> None:
-        """Ask the run to stop where it is; its end message will say so."""
+        """Ask the run to stop where it is (within one mini-batch); its end message will say
+        so, and until then the status says it is stopping."""
         if self.control is not None:
             self.control.cancel()
+            if self.current is not None and self.current.active:
+                self.current.stopping = True
 
     def toggle_pause(self) -> None:
         record = self.current

@@ -42,6 +42,8 @@ class RunRecord:
     """When the last progress arrived, or the run started or resumed (monotonic seconds)."""
     held: bool = False
     """The worker has shown every epoch and is waiting on a pause."""
+    stopping: bool = False
+    """A stop was asked for and the worker has not ended yet (a heavy batch may take a while)."""
 
     @property
     def state(self) -> State:
@@ -129,6 +131,8 @@ class RunRecord:
         """The state in words, e.g. "diverged at epoch 12"."""
         if self.state is State.FAILED:
             return f"failed: {self.error}"
+        if self.stopping and self.active:
+            return "stopping…"
         return self.outcome.describe()
 
 

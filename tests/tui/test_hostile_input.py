@@ -45,3 +45,15 @@ async def test_loading_a_wrongly_typed_toml_mid_training_keeps_the_run_and_the_f
         assert app.session.current.state == "running"
         await pilot.press("ctrl+g")
         await until(pilot, lambda: app.session.current.state == "stopped")
+
+
+async def test_a_stop_during_a_heavy_epoch_says_stopping_until_it_takes_effect():
+    heavy = Config(dataset="circle", samples=20_000, hidden=(512, 512), epochs=50)
+    app = BackpropApp(heavy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: "running" in screen_text(app), timeout=30)
+        await pilot.press("ctrl+g")
+        assert "stopping…  epoch" in screen_text(app)  # at once, before the epoch ends
+        await until(pilot, lambda: app.session.current.state == "stopped", timeout=60)
+        assert "stopped  epoch" in screen_text(app)

@@ -4,7 +4,8 @@
 
 Each configuration is trained in a fresh process exactly as `backprop-tui train` does (the run,
 then its outcome and a snapshot of its weights); the peak resident memory of that process
-(ru_maxrss) less what it held after its imports is set beside engine.memory.estimate. The ratio
+(ru_maxrss) less what it held after its imports (resident then, not the peak of the imports) is set
+beside engine.memory.estimate. The ratio
 should stay within 0.75..1.25.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from engine import Config, make_dataset  # noqa: E402
-from engine.memory import BASE, estimate, size_text  # noqa: E402
+from engine.memory import estimate, size_text  # noqa: E402
 
 CASES = [
     dict(dataset="spiral", samples=1_000_000, hidden=(64, 64), epochs=2),
@@ -40,7 +41,12 @@ MEASURE = """
 import json, resource, sys
 from engine import Config, Run
 config = Config.from_values(json.loads(sys.argv[1]))
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+def resident():  # bytes resident now (the peak so far may be higher: imports come and go)
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+before = resident()
 run = Run(config)
 for _ in run:
     pass
@@ -64,8 +70,9 @@ def main() -> None:
     for settings in CASES:
         config = Config(**settings)
         n = make_dataset(config).n
-        # the estimate's BASE stands for the interpreter and NumPy, already in "before"
-        guess = estimate(config, n) - BASE
+        # BASE in the estimate stands for what a first run adds besides its arrays (NumPy's and
+        # the BLAS library's own buffers), which the measured growth includes
+        guess = estimate(config, n)
         peak = measure(settings)
         name = ", ".join(f"{k}={v}" for k, v in settings.items() if k != "dataset")
         name = f"{settings['dataset']} {name}"

@@ -186,16 +186,16 @@ PARENT_CHECK = 0.2
 """Seconds between a worker's checks that the process that started it is still there."""
 
 
-def _start_worker(stop, queue) -> None:
+def _start_worker(stop, queue, parent: int) -> None:
     """In a worker process, before any task: print nothing (an app may be drawing on the
     terminal; results and errors come back through the futures), keep the sweep's stop event
-    and progress queue, and exit at once should the parent die, even by SIGKILL."""
+    and progress queue, and exit at once should the parent (pid ``parent``) die, even by
+    SIGKILL -- or have died already while this process was starting."""
     global _STOP, _QUEUE
     _STOP, _QUEUE = stop, queue
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
-    parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -219,7 +219,7 @@ def _in_processes(board: _Board, jobs, progress, stopped, follow) -> None:
     stop = context.Event()
     queue = context.Queue() if follow and progress else None
     pool = ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_start_worker, initargs=(stop, queue)
+        jobs, mp_context=context, initializer=_start_worker, initargs=(stop, queue, os.getpid())
     )
     try:
         futures = {

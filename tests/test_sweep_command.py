@@ -9,8 +9,6 @@ import pytest
 
 from tui.cli import main
 
-from .test_train_command import run_cli
-
 
 def table(out: str, section: str) -> dict[str, list[str]]:
     """{setting: cells} for one section of the printed summary."""
@@ -22,14 +20,15 @@ def table(out: str, section: str) -> dict[str, list[str]]:
     return rows
 
 
-def test_lab_preset_shows_the_labs_findings(tmp_path):
-    done = run_cli("sweep", "--preset", "lab", "--out", str(tmp_path / "lab"))
-    assert done.returncode == 0, done.stderr
-    none = table(done.stdout, "no-activation")
+def test_the_labs_sections_show_its_findings(capsys):
+    """Each section at the preset's own settings: the lab's discussion, from its tables."""
+    assert main(["sweep", "--preset", "no-activation", "--jobs", "1"]) == 0
+    none = table(capsys.readouterr().out, "no-activation")
     accuracy = {k: float(v[1].rstrip("%")) for k, v in none.items()}
     assert accuracy["activation=none dataset=xor"] < 100  # XOR needs a nonlinearity
     assert accuracy["activation=none dataset=linear"] >= 95  # the line does not
-    rates = table(done.stdout, "learning-rates")
+    assert main(["sweep", "--preset", "learning-rates", "--jobs", "1"]) == 0
+    rates = table(capsys.readouterr().out, "learning-rates")
     converged = {
         float(re.match(r"lr=(\S+)", k).group(1)): float(v[0])
         for k, v in rates.items()
@@ -39,9 +38,19 @@ def test_lab_preset_shows_the_labs_findings(tmp_path):
     lrs = sorted(converged)
     for small, large in zip(lrs, lrs[1:]):
         assert converged[small] > converged[large]  # the smaller rate ends higher
-    for section in ("learning-rates", "hidden-units", "no-activation", "optimizers", "activations"):
+
+
+def test_lab_preset_runs_every_section_and_writes_each_its_files(tmp_path, capsys):
+    """The whole lab from one command, spread over the machine's cores (each section cut to a
+    few epochs: the findings are the test above)."""
+    assert main(["sweep", "--preset", "lab", "--epochs", "20", "--out", str(tmp_path / "lab")]) == 0
+    out = capsys.readouterr().out
+    sections = ("learning-rates", "hidden-units", "no-activation", "optimizers", "activations")
+    for section in sections:
+        assert all(len(cells) == 4 for cells in table(out, section).values())
         files = {p.name for p in (tmp_path / "lab" / section).iterdir()}
         assert {"loss_history.csv", "summary.json", "summary.md", "chart_dataset.txt"} <= files
+    assert {p.name for p in (tmp_path / "lab").iterdir()} == set(sections)
 
 
 def test_vary_writes_files_that_parse_back(tmp_path, capsys):

@@ -42,6 +42,35 @@ def test_circle_without_noise_puts_class_1_inside():
     assert radius[data.y == 1].max() < 2.5 <= radius[data.y == 0].min()
 
 
+def test_spiral_is_two_interleaved_arms_whose_radius_grows_with_the_angle():
+    data = make_dataset(Config(dataset="spiral", samples=200, noise=0.0, seed=2))
+    ones, zeros = data.x[data.y == 1], data.x[data.y == 0]
+    assert len(ones) == len(zeros) == 100
+    assert np.allclose(zeros, -ones)  # the second arm is the first turned half a turn
+    arm = ones[1:]  # from the centre outwards (ones[0] is the centre itself)
+    radius = np.hypot(arm[:, 0], arm[:, 1])
+    angle = np.unwrap(np.arctan2(arm[:, 0], arm[:, 1]))
+    assert np.all(np.diff(radius) > 0) and np.all(np.diff(angle) > 0)  # winding outwards
+    assert 1.7 < (angle[-1] - angle[0]) / (2 * np.pi) <= 1.75  # one and three quarter turns
+    assert np.allclose(radius, 5 * angle / (3.5 * np.pi))  # from 0 to 5 as it turns
+    noisy = make_dataset(Config(dataset="spiral", samples=200, noise=0.2, seed=2))
+    jitter = np.abs(noisy.x - data.x)
+    assert np.array_equal(noisy.y, data.y) and 0 < jitter.max() <= 0.2  # U(-1, 1) * noise
+
+
+def test_gauss_is_two_clouds_around_opposite_centres():
+    for noise, spread in ((0.0, np.sqrt(0.5)), (1.0, 2.0)):  # variance 0.5 up to 4
+        data = make_dataset(Config(dataset="gauss", samples=2000, noise=noise, seed=2))
+        for label, centre in ((1.0, 2.0), (0.0, -2.0)):
+            cloud = data.x[data.y == label]
+            assert len(cloud) == 1000
+            assert np.allclose(cloud.mean(axis=0), [centre, centre], atol=0.2)
+            assert np.allclose(cloud.std(axis=0), spread, rtol=0.1)
+    quiet = make_dataset(Config(dataset="gauss", samples=2000, noise=0.0, seed=2))
+    side = quiet.x.sum(axis=1) > 0  # without noise the diagonal x1 + x2 = 0 splits them
+    assert np.mean(side == (quiet.y == 1)) > 0.999
+
+
 def test_noise_moves_points_and_seed_decides_them():
     quiet = make_dataset(Config(dataset="gauss", samples=100, noise=0.0, seed=4))
     noisy = make_dataset(Config(dataset="gauss", samples=100, noise=1.0, seed=4))

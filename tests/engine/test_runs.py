@@ -1,7 +1,6 @@
 """Reproducibility, divergence, saturation and the pause/step/cancel handle."""
 
 import threading
-import time
 import warnings
 
 import numpy as np
@@ -12,6 +11,14 @@ from engine import Config, Run, State
 
 def history(config):
     return [r.loss for r in Run(config)]
+
+
+def outcome_of(config):
+    """How the run went, trained to its last epoch."""
+    run = Run(config)
+    for _ in run:
+        pass
+    return run.outcome()
 
 
 @pytest.mark.parametrize("optimizer", ["gd", "sgd", "minibatch", "adam"])
@@ -30,12 +37,9 @@ def test_different_seed_different_initial_weights():
     assert np.array_equal(a, Run(Config(seed=1)).net.theta)
 
 
-def test_default_xor_and_linear_reach_full_accuracy():
-    for dataset in ("xor", "linear"):
-        run = Run(Config(dataset=dataset))
-        for _ in run:
-            pass
-        assert run.outcome().accuracy == 1.0
+@pytest.mark.parametrize("dataset", ["xor", "linear"])
+def test_defaults_reach_full_accuracy(dataset):
+    assert outcome_of(Config(dataset=dataset)).accuracy == 1.0
 
 
 def test_divergence_stops_the_run_without_warnings():
@@ -50,50 +54,40 @@ def test_divergence_stops_the_run_without_warnings():
 
 
 def test_huge_learning_rate_saturates_the_sigmoid_network():
-    run = Run(Config(lr=1000, epochs=2000))
-    for _ in run:
-        pass
-    outcome = run.outcome()
+    outcome = outcome_of(Config(lr=1000, epochs=500))
     assert outcome.saturated and not outcome.diverged
     assert outcome.accuracy < 1.0
 
 
 def test_a_learning_run_is_not_flagged_saturated():
-    run = Run(Config(epochs=3000))
-    for _ in run:
-        pass
-    assert not run.outcome().saturated
+    outcome = outcome_of(Config(epochs=3000))
+    assert outcome.accuracy == 1.0 and not outcome.saturated
 
 
 def test_pause_step_resume_and_cancel_from_another_thread():
     run = Run(Config(epochs=100_000))
     seen = []
-    first = threading.Event()
+    held, running = threading.Event(), threading.Event()
+    run.control.before_wait = held.set  # the run's thread is about to block on the pause
 
     def pump():
         for result in run:
             seen.append(result.epoch)
-            first.set()
-
-    def until(condition):
-        deadline = time.monotonic() + 5
-        while not condition() and time.monotonic() < deadline:
-            time.sleep(0.001)
-        return condition()
+            if len(seen) > 50:
+                running.set()
 
     run.control.pause()
     run.control.step()  # one epoch while paused
     worker = threading.Thread(target=pump)
     worker.start()
-    assert first.wait(5)
-    worker.join(0.2)
-    assert worker.is_alive() and seen == [1]  # held after the single step
+    assert held.wait(5)
+    assert seen == [1]  # held after the single step
+    held.clear()
     run.control.step(2)
-    assert until(lambda: len(seen) == 3)
-    worker.join(0.2)
+    assert held.wait(5)
     assert seen == [1, 2, 3]  # exactly the two steps owed, then held again
     run.control.resume()
-    assert until(lambda: len(seen) > 50)  # running freely
+    assert running.wait(5)  # running freely
     run.control.cancel()
     worker.join(5)
     assert not worker.is_alive()

@@ -7,7 +7,7 @@ from engine import Config, ConfigError, Run, State, train_together
 from engine.parallel import plan, run_sweeps
 from engine.sweep import PRESETS, Sweep, load_sweep, preset, save_sweep
 
-BASE = Config(epochs=400)
+BASE = Config(epochs=100)
 
 
 def one_by_one(config):
@@ -49,17 +49,16 @@ def test_batched_runs_equal_the_same_runs_one_by_one(vary):
         assert perfect == batched.epochs_to_100 == single.epochs_to_100
 
 
-def test_a_sweep_equals_its_runs_made_one_by_one_in_processes():
-    """With 2 processes the grid is split into batches; with 8 into single runs: all equal."""
-    sweep = Sweep.parse(BASE, ["lr=0.5,2", "dataset=linear,xor", "optimizer=gd,sgd"])
-    assert len(plan(sweep.configs(), jobs=2)) >= 2  # spread over both processes
+def test_a_sweep_in_processes_equals_its_runs_made_one_by_one():
+    """Four groups of runs that share a computation, over two processes (so they finish in any
+    order): each run is still the run made alone, in the grid's order."""
+    sweep = Sweep.parse(Config(epochs=50), ["lr=0.5,2", "dataset=linear,xor", "optimizer=gd,sgd"])
+    assert len(plan(sweep.configs(), jobs=2)) == 4  # more tasks than processes
     (result,) = run_sweeps([sweep], jobs=2)
-    (single_runs,) = run_sweeps([sweep], jobs=8)
     assert [config for config, _ in result.runs()] == sweep.configs()
-    for (config, run), alone in zip(result.runs(), single_runs.outcomes):
-        assert run.loss_history == alone.loss_history
+    for config, run in result.runs():
         history, single, _ = one_by_one(config)
-        assert run.loss_history == history  # to the bit, whatever the number of processes
+        assert run.loss_history == history  # to the bit, whichever process trained it
         assert run.accuracy == single.accuracy and run.state is State.DONE
 
 

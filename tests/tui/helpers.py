@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from textual import events
 from textual.pilot import Pilot
 
 from engine import Config
@@ -26,13 +25,28 @@ def status(app: BackpropApp) -> str:
     return str(app.main.query_one("#status").content)
 
 
+def field_error(app: BackpropApp, field: str) -> str:
+    """The message shown under a form field (empty when its value is fine)."""
+    return str(app.main.form.query_one(f"#error-{field}").content)
+
+
+def notified(app: BackpropApp, text: str) -> bool:
+    """Whether a notification whose title or message contains ``text`` has been shown."""
+    return any(text in f"{note.title}: {note.message}" for note in app._notifications)
+
+
 async def until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 30.0) -> None:
     """Let the app process its messages until condition() holds (fails after ``timeout``)."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out; status: {status(pilot.app)!r}")
+            raise AssertionError(f"timed out; the screen:\n{screen_text(pilot.app)}")
         await pilot.pause(0.01)
+
+
+async def on_screen(pilot: Pilot, text: str, timeout: float = 30.0) -> None:
+    """Wait until ``text`` is on the screen."""
+    await until(pilot, lambda: text in screen_text(pilot.app), timeout)
 
 
 async def finished(pilot: Pilot) -> None:
@@ -43,29 +57,29 @@ async def finished(pilot: Pilot) -> None:
     await until(pilot, lambda: not app.session.current.active)
 
 
+async def focus_by_keys(pilot: Pilot, target) -> None:
+    """Move the focus to ``target`` with Tab or Shift+Tab, whichever takes fewer presses."""
+    app = pilot.app
+    chain = app.screen.focus_chain
+    assert target in chain, f"{target.id} cannot be reached with Tab"
+    if app.focused in chain:
+        forward = (chain.index(target) - chain.index(app.focused)) % len(chain)
+        backward = len(chain) - forward
+    else:  # nothing focused: Tab goes to the first
+        forward, backward = chain.index(target) + 1, len(chain)
+    key, presses = ("tab", forward) if forward <= backward else ("shift+tab", backward)
+    for _ in range(presses):
+        await pilot.press(key)
+    assert app.focused is target, f"{key} never reached {target.id}"
+
+
 async def type_into(pilot: Pilot, field: str, text: str) -> None:
-    """Focus a form field with the keyboard (Tab) and replace its text."""
+    """Focus a form field with the keyboard and replace its text."""
     app = pilot.app
     target = (
         app.screen.query_one(f"#{field}")
         if field.startswith("sweep")
         else app.main.form.widget(field)
     )
-    for _ in range(30):
-        if app.focused is target:
-            break
-        await pilot.press("tab")
-    assert app.focused is target, f"Tab never reached {field}"
+    await focus_by_keys(pilot, target)
     await pilot.press("ctrl+a", "ctrl+k", *text)
-
-
-async def send_keys(pilot: Pilot, *keys: str) -> None:
-    """Deliver keys through the app's driver as Pilot.press does, but without its wait for the
-    whole process to go idle, which a training thread never lets happen (each press would cost
-    two seconds)."""
-    app = pilot.app
-    for key in keys:
-        event = events.Key(key, None)
-        event.set_sender(app)
-        app._driver.send_message(event)
-        await pilot.pause(0)

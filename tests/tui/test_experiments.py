@@ -4,7 +4,7 @@ from screens.experiments import ExperimentsScreen
 from screens.runs import RunsScreen
 from tui.messages import SweepProgress
 
-from .helpers import make_app, screen_text, send_keys, type_into, until
+from .helpers import make_app, on_screen, type_into, until
 
 
 async def pick_preset(pilot, steps_down: int) -> None:
@@ -30,33 +30,38 @@ async def test_a_preset_runs_in_the_background_and_joins_the_runs_table():
             "activation=none dataset=linear",
             "activation=none dataset=xor",
         ]
-        await until(pilot, lambda: "4/4 runs" in screen_text(app))
+        await on_screen(pilot, "4/4 runs")
         assert len(app.session.runs) == 4
         await pilot.press("f4")
         assert isinstance(app.screen, RunsScreen)
-        await until(pilot, lambda: "activation=none" in screen_text(app))
+        await on_screen(pilot, "activation=none")
 
 
 async def test_cancel_midway_then_start_again():
-    app = make_app()
+    app = make_app(dataset="xor", epochs=300)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f6")
-        await send_keys(pilot, "f9")  # the lab preset
-        await until(pilot, lambda: app.experiment.finished > 0, timeout=120)
-        await send_keys(pilot, "f9")  # cancels
+        await pick_preset(pilot, 6)  # custom: the form's settings, varied
+        await type_into(pilot, "sweep-vary", "epochs=300,5000000")  # one run all but endless
+        await pilot.press("f9")
+        await until(pilot, lambda: app.experiment.finished == 1, timeout=60)
+        await pilot.press("f9")  # cancels
         await until(pilot, lambda: app.experiment.state == "cancelled", timeout=60)
-        kept = len(app.session.runs)
-        assert 0 < kept < 36  # the runs that had finished are kept, the rest dropped
-        await send_keys(pilot, "f9")
+        # the run that had finished is kept, the other dropped
+        assert [r.config.epochs for r in app.session.runs] == [300]
+        await on_screen(pilot, "cancelled")
+        await type_into(pilot, "sweep-vary", "lr=0.5,2")
+        await pilot.press("f9")
         await until(pilot, lambda: app.experiment.sweep_id == 2)
         # a late message from the first sweep changes nothing: no stale curves
         app.post_message(SweepProgress(sweep_id=1, runs={"stale": None}))
-        await pilot.pause(0)
+        await pilot.pause()  # returns once the app has handled every message sent before it
         assert "stale" not in app.experiment.runs
-        await until(pilot, lambda: app.experiment.state == "done", timeout=120)
-        assert len(app.session.runs) == kept + 36
-        assert app.experiment.finished == 36
-        await send_keys(pilot, "ctrl+r")  # the app still trains as before
+        await until(pilot, lambda: app.experiment.state == "done", timeout=60)
+        assert len(app.session.runs) == 1 + 2
+        assert app.experiment.finished == 2
+        await on_screen(pilot, "sweep 2: done, 2/2 runs")
+        await pilot.press("ctrl+r")  # the app still trains as before
         await until(
             pilot, lambda: app.session.current is not None and app.session.current.epoch > 0
         )
@@ -71,7 +76,7 @@ async def test_custom_sweep_over_the_forms_settings_and_bad_settings():
         await type_into(pilot, "sweep-vary", "lr=fast")
         await pilot.press("f9")
         assert app.experiment.state == "idle"
-        assert "Vary: lr: must be a number" in screen_text(app)
+        await on_screen(pilot, "Vary: lr: must be a number")
         await type_into(pilot, "sweep-vary", "lr=0.5,2 seed=1,2")
         await pilot.press("f9")
         await until(pilot, lambda: app.experiment.state == "done", timeout=60)

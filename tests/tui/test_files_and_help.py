@@ -8,9 +8,10 @@ from textual.command import CommandPalette
 from engine import Config, Network, Run, load_toml, load_weights, save_toml, save_weights
 from screens.help import HelpScreen
 from screens.prompt import PathPrompt
+from tui.actions import ACTIONS
 from tui.app import BackpropApp
 
-from .helpers import finished, make_app, screen_text
+from .helpers import finished, make_app, notified, screen_text, until
 
 
 async def answer_prompt(pilot, path: str) -> None:
@@ -23,6 +24,7 @@ async def test_save_config_asks_before_overwriting():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+s")
         await answer_prompt(pilot, "mine.toml")
+        await until(pilot, lambda: Path("mine.toml").exists())
         assert load_toml("mine.toml") == Config(dataset="gauss", lr=0.3, hidden=(6, 3))
         Path("mine.toml").write_text("epochs = 5\n")
         await pilot.press("ctrl+s")
@@ -32,6 +34,7 @@ async def test_save_config_asks_before_overwriting():
         assert Path("mine.toml").read_text() == "epochs = 5\n"
         await pilot.press("enter")
         assert not isinstance(app.screen, PathPrompt)
+        await until(pilot, lambda: Path("mine.toml").read_text() != "epochs = 5\n")
         assert load_toml("mine.toml").lr == 0.3
 
 
@@ -57,9 +60,7 @@ async def test_loading_a_bad_config_says_why_and_keeps_the_form():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+o")
         await answer_prompt(pilot, "bad.toml")
-        await pilot.pause()
-        messages = [n.message for n in app._notifications]
-        assert any("bad.toml: lr" in m for m in messages)
+        await until(pilot, lambda: notified(app, "bad.toml: lr"))
         assert app.main.form.widget("lr").value == "0.7"
 
 
@@ -70,36 +71,54 @@ async def test_save_weights_and_screenshot():
         await finished(pilot)
         await pilot.press("ctrl+f")
         await answer_prompt(pilot, "w.npz")
+        await until(pilot, lambda: Path("w.npz").exists())
         archive = np.load("w.npz")
         assert archive["W1"].shape == (2, 5) and archive["W2"].shape == (5, 1)
         await pilot.press("f12")
         await answer_prompt(pilot, "shot.svg")
+        await until(pilot, lambda: notified(app, "screenshot saved: shot.svg"))
         svg = Path("shot.svg").read_text()
         assert svg.startswith("<svg") and "Settings" in svg
 
 
-async def test_help_lists_every_key_and_closes():
+async def test_help_lists_every_key_with_what_it_does_and_closes():
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
-        text = screen_text(app)
-        for key in ("^r", "^t", "^n", "^g", "^l", "^y", "^s", "^o", "^f", "f12", "^q"):
-            assert key in text
+        # the rows as one line (a long one wraps inside the dialog's border)
+        rows = " ".join(screen_text(app).replace("│", " ").split())
+        for action in ACTIONS:
+            key = app.get_key_display(action.binding())
+            assert f" {key} {action.tooltip} " in rows, key
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_palette_lists_the_actions():
+async def test_palette_lists_every_action_and_finds_one_by_name():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
-        await pilot.press(*"weights")
-        await pilot.pause(0.3)
-        options = app.screen.query_one("CommandList")
-        titles = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert any("Save weights" in title for title in titles)
+
+        def shown() -> list[str]:
+            """The palette's options as the user reads them (none while it is still opening)."""
+            lists = app.screen.query("CommandList")
+            options = lists.first() if lists else None
+            count = options.option_count if options else 0
+            return [str(options.get_option_at_index(i).prompt) for i in range(count)]
+
+        await until(pilot, lambda: len(shown()) >= len(ACTIONS))
+        titles = {option.splitlines()[0] for option in shown()}
+        for action in ACTIONS:
+            key = app.get_key_display(action.binding())
+            assert f"{action.title}  ({key})" in titles
+        await pilot.press(*"save weights")
+        await until(pilot, lambda: len(shown()) == 1)
+        assert shown()[0].startswith("Save weights (.npz)  (^f)")
+        await pilot.press("down", "enter")  # runs it: there is nothing to save yet
+        await until(pilot, lambda: notified(app, "Train first: there are no weights yet"))
+        assert not isinstance(app.screen, CommandPalette)
 
 
 def test_a_crash_is_one_line_and_a_non_zero_exit(monkeypatch, capsys):
@@ -130,7 +149,7 @@ async def test_command_line_weights_start_and_save_every_run(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await finished(pilot)
         assert app.session.current.outcome.accuracy == 1.0  # it started from the trained weights
-        await pilot.pause()
+        await until(pilot, lambda: Path("end.npz").exists())
         net = Network((2, 4, 4, 1), "sigmoid")
         load_weights(net, "end.npz")
         assert np.array_equal(net.theta, app.session.current.weights)

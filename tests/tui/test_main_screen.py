@@ -4,22 +4,35 @@ import re
 
 import pytest
 
-from .helpers import finished, make_app, send_keys, status, type_into, until
+from tui.widgets.status import MIN_HEIGHT, MIN_WIDTH
+
+from .helpers import (
+    field_error,
+    finished,
+    make_app,
+    notified,
+    screen_text,
+    status,
+    type_into,
+    until,
+)
 
 
 async def test_xor_autostart_reaches_done_with_every_pane_showing():
-    app = make_app(autostart=True, dataset="xor")
+    app = make_app(autostart=True, dataset="xor", epochs=3000)  # 100% from epoch 2296 on
     async with app.run_test(size=(80, 24)) as pilot:
         await finished(pilot)
         text = status(app)
-        assert text.startswith("done") and "epoch 10000/10000" in text and "acc 100%" in text
+        assert text.startswith("done") and "epoch 3000/3000" in text and "acc 100%" in text
         assert "epochs/s" in text and "loss " in text
         rows = app.main.table.visible_rows()
         assert len(rows) >= 8
         assert rows[0][:4] == ("0", "0.0000", "0.0000", "0") and rows[0][5] == "yes"
         assert all(len(row[4]) == 8 for row in rows)  # predictions with six decimals
         epochs, values = app.main.chart.series
-        assert epochs[-1] == 10000 and 10 <= len(values) <= app.main.chart.size.width
+        assert epochs[-1] == 3000 and 10 <= len(values) <= app.main.chart.size.width
+        shown = screen_text(app)  # the panes' titles, and the status under them
+        assert all(title in shown for title in ("Settings", "Loss", "Samples", "done  epoch"))
 
 
 async def test_edited_field_is_used_by_the_next_run():
@@ -39,20 +52,20 @@ async def test_pause_step_resume_and_stop():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+r")
         await until(pilot, lambda: app.session.current.epoch > 0)
-        await send_keys(pilot, "ctrl+t")
+        await pilot.press("ctrl+t")
         await until(pilot, lambda: status(app).startswith("paused"))
         record = app.session.current
         await until(pilot, lambda: record.held)  # the worker has shown every epoch it ran
         assert record.epoch == app.main.chart.epochs
         held = record.epoch
-        await send_keys(pilot, "ctrl+n")
+        await pilot.press("ctrl+n")
         await until(pilot, lambda: record.epoch == held + 1 and record.held)
         assert f"epoch {held + 1}/5000000" in status(app)
-        await send_keys(pilot, "ctrl+n", "ctrl+n")
+        await pilot.press("ctrl+n", "ctrl+n")
         await until(pilot, lambda: record.epoch == held + 3)
-        await send_keys(pilot, "ctrl+t")
+        await pilot.press("ctrl+t")
         await until(pilot, lambda: record.epoch > held + 3 and status(app).startswith("running"))
-        await send_keys(pilot, "ctrl+g")
+        await pilot.press("ctrl+g")
         await finished(pilot)
         assert re.match(r"stopped  epoch \d+/5000000", status(app))
 
@@ -62,8 +75,7 @@ async def test_fifty_restarts_leave_one_run_and_no_stale_points():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+r")
         await until(pilot, lambda: app.session.current.epoch > 0)
-        for _ in range(49):
-            await send_keys(pilot, "ctrl+r")
+        await pilot.press(*["ctrl+r"] * 49)
         last = app.session.current
         await until(pilot, lambda: last.epoch > 0)
         # every earlier run was stopped, and only the last is training
@@ -72,7 +84,7 @@ async def test_fifty_restarts_leave_one_run_and_no_stale_points():
         # the chart holds exactly the current run's epochs, nothing from the runs before it
         await until(pilot, lambda: app.main.chart.epochs == last.epoch)
         assert app.main.chart.series[0][-1] <= last.epoch
-        await send_keys(pilot, "ctrl+g")
+        await pilot.press("ctrl+g")
         await finished(pilot)
         assert app.main.chart.epochs == last.epoch and last.state == "stopped"
         assert not [worker for worker in app.workers if worker.is_running]
@@ -100,69 +112,88 @@ async def test_saturation_hint_in_the_status():
         assert "saturated" in status(app) and "learning rate may be too high" in status(app)
 
 
-@pytest.mark.parametrize(
-    "field, bad, reason",
-    [
-        ("samples", "many", "whole number"),
-        ("samples", "1", "from 2"),
-        ("noise", "5", "from 0 to 1"),
-        ("hidden", "4,,x", "layer sizes"),
-        ("hidden", "0", "1 to 6"),
-        ("batch_size", "-3", "whole number"),
-        ("lr", "-1", "> 0"),
-        ("lr", "nan", "> 0"),
-        ("epochs", "0", "from 1"),
-        ("epochs", "1.5", "whole number"),
-        ("seed", "abc", "whole number"),
-        ("data", "no-such.csv", "no such file"),
-    ],
-)
-async def test_bad_value_is_marked_and_training_refused(field, bad, reason):
-    settings = {"dataset": "linear", "optimizer": "minibatch"}
-    app = make_app(**settings)
+BAD_VALUES = [
+    ("samples", "many", "whole number"),
+    ("samples", "1", "from 2"),
+    ("noise", "5", "from 0 to 1"),
+    ("hidden", "4,,x", "layer sizes"),
+    ("hidden", "0", "1 to 6"),
+    ("batch_size", "-3", "whole number"),
+    ("lr", "-1", "> 0"),
+    ("lr", "nan", "> 0"),
+    ("epochs", "0", "from 1"),
+    ("epochs", "1.5", "whole number"),
+    ("seed", "abc", "whole number"),
+    ("data", "no-such.csv", "no such file"),
+]
+
+
+async def shows_error(pilot, field: str, reason: str) -> None:
+    await until(pilot, lambda: reason in field_error(pilot.app, field))
+
+
+async def shows_no_error(pilot, field: str) -> None:
+    await until(pilot, lambda: field_error(pilot.app, field) == "")
+
+
+async def test_each_bad_value_is_marked_and_training_refused_until_it_is_fixed():
+    app = make_app(dataset="linear", optimizer="minibatch")
     async with app.run_test(size=(80, 24)) as pilot:
-        await type_into(pilot, field, bad)
-        await pilot.pause()
-        error = str(app.main.form.query_one(f"#error-{field}").content)
-        assert reason in error
-        await pilot.press("ctrl+r")
-        await pilot.pause()
-        assert app.session.runs == []  # refused
-        assert app.focused is app.main.form.widget(field)
-        assert status(app).startswith("ready")
+        for field, bad, reason in BAD_VALUES:
+            case = f"{field} = {bad!r}"
+            good = app.main.form.widget(field).value
+            await type_into(pilot, field, bad)
+            await shows_error(pilot, field, reason)
+            await pilot.press("tab")  # away from it: the refusal brings the user back
+            await pilot.press("ctrl+r")
+            assert app.session.runs == [], f"{case} was not refused"
+            assert app.focused is app.main.form.widget(field), case
+            assert status(app).startswith("ready") and reason in field_error(app, field), case
+            await pilot.press("ctrl+a", "ctrl+k", *good)
+            await shows_no_error(pilot, field)
+        await pilot.press("ctrl+r")  # every value good again: it trains
+        assert len(app.session.runs) == 1
 
 
 async def test_resizing_while_training_never_crashes():
     app = make_app(dataset="spiral", samples=200, epochs=3_000_000)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+r")
-        for size in [(40, 12), (200, 60), (41, 13), (120, 30), (80, 24)]:
-            await pilot.resize_terminal(*size)
-            await pilot.pause()
+        hint = f"at least {MIN_WIDTH}x{MIN_HEIGHT}"  # shown instead of the panes when tiny
+        for width, height in [(40, 12), (200, 60), (41, 13), (120, 30), (80, 24)]:
+            await pilot.resize_terminal(width, height)
+            if width < MIN_WIDTH or height < MIN_HEIGHT:
+                await until(
+                    pilot, lambda: hint in screen_text(app) and "Loss" not in screen_text(app)
+                )
+            else:
+                await until(
+                    pilot, lambda: "Loss" in screen_text(app) and hint not in screen_text(app)
+                )
         record = app.session.current
         seen = record.epoch
-        await until(pilot, lambda: record.epoch > seen)
+        await until(pilot, lambda: record.epoch > seen)  # still training, still shown
+        await until(pilot, lambda: f"running  epoch {record.epoch}/" in status(app))
         await pilot.press("ctrl+g")
         await finished(pilot)
         assert app._exception is None
 
 
-async def test_a_failure_inside_training_is_a_state_not_a_crash(monkeypatch):
+async def test_a_failure_inside_training_is_a_state_not_a_crash():
     from engine import Run
+
+    def broken(self):
+        raise FloatingPointError("the engine broke")
 
     app = make_app(dataset="xor", epochs=500)
     async with app.run_test(size=(80, 24)) as pilot:
-
-        def broken(self):
-            raise FloatingPointError("the engine broke")
-
-        monkeypatch.setattr(Run, "__next__", broken)
-        await pilot.press("ctrl+r")
-        await finished(pilot)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(Run, "__next__", broken)
+            await pilot.press("ctrl+r")
+            await finished(pilot)
         assert status(app).startswith("failed: FloatingPointError: the engine broke")
-        assert any("the engine broke" in n.message for n in app._notifications)
-        monkeypatch.undo()
-        await pilot.press("ctrl+r")
+        await until(pilot, lambda: notified(app, "the engine broke"))
+        await pilot.press("ctrl+r")  # the engine mended: the app trains again
         await finished(pilot)
         assert status(app).startswith("done")
 
@@ -171,11 +202,9 @@ async def test_markup_typed_into_a_field_is_shown_as_typed():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await type_into(pilot, "lr", "[/]")
-        await pilot.pause()
-        assert "[/]" in str(app.main.form.query_one("#error-lr").content)
+        await until(pilot, lambda: "[/]" in field_error(app, "lr"))
         await type_into(pilot, "data", "[bold]x.csv")
-        await pilot.pause()
-        assert "[bold]x.csv: no such file" in str(app.main.form.query_one("#error-data").content)
+        await until(pilot, lambda: "[bold]x.csv: no such file" in field_error(app, "data"))
         assert app._exception is None
 
 

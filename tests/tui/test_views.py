@@ -15,7 +15,7 @@ from screens.prompt import PathPrompt
 from screens.results import ResultScreen
 from screens.runs import RunsScreen
 
-from .helpers import finished, make_app, screen_text, send_keys, type_into, until
+from .helpers import finished, make_app, on_screen, screen_text, status, type_into, until
 
 
 async def test_results_show_truth_beside_prediction_and_follow_training():
@@ -23,7 +23,7 @@ async def test_results_show_truth_beside_prediction_and_follow_training():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+r")
         await until(pilot, lambda: app.session.current.epoch > 0)
-        await send_keys(pilot, "f2")
+        await pilot.press("f2")
         assert isinstance(app.screen, ResultScreen)
         await until(pilot, lambda: isinstance(app.screen._drawn, tuple))
         first = app.screen._drawn[1]
@@ -34,9 +34,9 @@ async def test_results_show_truth_beside_prediction_and_follow_training():
         right = "".join(line[40:] for line in text.splitlines()[2:-5])
         for half in (left, right):
             assert half.count("o") > 10 and half.count("x") > 10  # both classes, by marker
-        await send_keys(pilot, "escape")
+        await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, MainScreen))
-        await send_keys(pilot, "ctrl+g")
+        await pilot.press("ctrl+g")
         await finished(pilot)
 
 
@@ -57,7 +57,7 @@ async def test_boundary_splits_the_linear_plane_along_its_diagonal(monkeypatch):
         return real(*args)
 
     monkeypatch.setattr(boundary_module, "grid_outputs", spy)
-    app = make_app(autostart=True, dataset="linear", epochs=4000)
+    app = make_app(autostart=True, dataset="linear", epochs=1000)
     async with app.run_test(size=(80, 24)) as pilot:
         await finished(pilot)
         await pilot.press("f3")
@@ -146,9 +146,9 @@ async def test_network_view_shows_weights_and_flags_dead_units():
         assert any(layer.any() for layer in record.dead)  # this run kills some units
         await pilot.press("f5")
         assert isinstance(app.screen, NetworkScreen)
-        await pilot.pause()
+        await on_screen(pilot, "Layer 1: 2 -> 4 (relu)")
         text = screen_text(app)
-        assert "Layer 1: 2 -> 4 (relu)" in text and "Layer 3: 4 -> 1 (sigmoid output)" in text
+        assert "Layer 3: 4 -> 1 (sigmoid output)" in text
         assert "DEAD" in text and "dead unit" in text
         first_weight = record.weights[0]
         assert f"{first_weight:+.3f}" in text
@@ -158,13 +158,18 @@ async def test_every_view_after_a_divergence(recwarn):
     app = make_app(autostart=True, dataset="xor", activation="none", lr=1e200)
     async with app.run_test(size=(80, 24)) as pilot:
         await finished(pilot)
-        assert app.session.current.state == "diverged"
-        for key in ("f2", "f3", "f5", "f4"):
+        record = app.session.current
+        assert record.state == "diverged"
+        for key, view, shows in [
+            ("f2", ResultScreen, "Ground truth"),
+            ("f3", BoundaryScreen, "outputs are not finite (the run diverged): nothing to shade"),
+            ("f5", NetworkScreen, "+nan"),
+            ("f4", RunsScreen, f"diverged at epoch {record.epoch}"),
+        ]:
             await pilot.press(key)
-            await pilot.pause(0.3)
-        await pilot.press("f3")
-        screen = app.screen
-        await until(pilot, lambda: screen.map.grid is not None)
-        await until(pilot, lambda: "not finite" in screen_text(app))
+            assert isinstance(app.screen, view)
+            await on_screen(pilot, shows)
+            assert status(app).startswith("diverged at epoch")  # the main screen's status too
+            assert "diverged at epoch" in screen_text(app)  # and the view's own
         assert app._exception is None
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

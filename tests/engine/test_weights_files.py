@@ -33,6 +33,18 @@ def add_member(path, name: str, data: bytes) -> None:
         archive.writestr(name, data)
 
 
+def replace_member(path, name: str, array: np.ndarray) -> None:
+    """Rewrite the archive with ``name`` holding ``array`` (pickled if it holds objects)."""
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=True)
+    with zipfile.ZipFile(path) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    members[name] = buffer.getvalue()
+    with zipfile.ZipFile(path, "w") as archive:
+        for member, data in members.items():
+            archive.writestr(member, data)
+
+
 class Payload:
     """Unpickling this creates a file: the side effect that must never happen."""
 
@@ -43,14 +55,7 @@ class Payload:
 def test_a_pickled_array_is_refused_and_never_unpickled(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     run, path = trained(tmp_path)
-    buffer = io.BytesIO()
-    np.save(buffer, np.array([Payload()], dtype=object), allow_pickle=True)
-    with zipfile.ZipFile(path) as archive:  # W1 replaced by the payload, same name
-        members = {n: archive.read(n) for n in archive.namelist()}
-    members["W1.npy"] = buffer.getvalue()
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
+    replace_member(path, "W1.npy", np.array([Payload()], dtype=object))  # same name as W1
     with pytest.raises(WeightsError, match="W1"):
         load_weights(fresh(), path)
     assert not (tmp_path / "PWNED").exists()
@@ -83,14 +88,7 @@ def test_more_layers_than_the_network_is_named(tmp_path):
 
 def test_a_text_array_is_not_weights(tmp_path):
     _, path = trained(tmp_path)
-    with zipfile.ZipFile(path) as archive:
-        members = {n: archive.read(n) for n in archive.namelist()}
-    text = io.BytesIO()
-    np.save(text, np.array([["a"] * 4] * 2))
-    members["W1.npy"] = text.getvalue()
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
+    replace_member(path, "W1.npy", np.array([["a"] * 4] * 2))
     with pytest.raises(WeightsError, match="W1 is not an array of real numbers"):
         load_weights(fresh(), path)
 

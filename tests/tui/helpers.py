@@ -8,6 +8,7 @@ from collections.abc import Callable
 from textual.pilot import Pilot
 
 from engine import Config
+from screens.prompt import PathPrompt
 from tui.app import BackpropApp
 
 
@@ -71,6 +72,14 @@ async def focus_by_keys(pilot: Pilot, target) -> None:
     for _ in range(presses):
         await pilot.press(key)
     assert app.focused is target, f"{key} never reached {target.id}"
+
+
+async def answer_prompt(pilot: Pilot, path: str) -> None:
+    """Type ``path`` into the path dialog once it has the focus, and press Enter."""
+    app = pilot.app
+    assert isinstance(app.screen, PathPrompt)
+    await until(pilot, lambda: app.focused is app.screen.query_one("#prompt-path"))
+    await pilot.press("ctrl+a", "ctrl+k", *path, "enter")
 
 
 async def type_into(pilot: Pilot, field: str, text: str) -> None:

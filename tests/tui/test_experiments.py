@@ -9,8 +9,13 @@ from .helpers import make_app, on_screen, type_into, until
 
 async def pick_preset(pilot, steps_down: int) -> None:
     """Choose a preset with the keyboard: the list opens on enter, arrows move, enter picks."""
-    assert pilot.app.focused.id == "sweep-preset"
-    await pilot.press("enter", *["down"] * steps_down, "enter")
+    app = pilot.app
+    await until(pilot, lambda: app.focused is not None and app.focused.id == "sweep-preset")
+    presets = app.focused
+    await pilot.press("enter")
+    await until(pilot, lambda: presets.expanded)
+    await pilot.press(*["down"] * steps_down, "enter")
+    await until(pilot, lambda: not presets.expanded)
 
 
 async def test_a_preset_runs_in_the_background_and_joins_the_runs_table():
@@ -20,7 +25,8 @@ async def test_a_preset_runs_in_the_background_and_joins_the_runs_table():
         screen = app.screen
         assert isinstance(screen, ExperimentsScreen)
         await pick_preset(pilot, 3)  # lab, learning-rates, hidden-units, no-activation
-        assert "activation=sigmoid,none" in app.screen.query_one("#sweep-vary").value
+        vary = app.screen.query_one("#sweep-vary")
+        await until(pilot, lambda: "activation=sigmoid,none" in vary.value)
         await pilot.press("f9")
         await until(pilot, lambda: app.experiment.state == "done", timeout=120)
         await until(pilot, lambda: len(screen.series_labels) == 4)

@@ -11,12 +11,7 @@ from screens.prompt import PathPrompt
 from tui.actions import ACTIONS
 from tui.app import BackpropApp
 
-from .helpers import finished, make_app, notified, screen_text, until
-
-
-async def answer_prompt(pilot, path: str) -> None:
-    assert isinstance(pilot.app.screen, PathPrompt)
-    await pilot.press("ctrl+a", "ctrl+k", *path, "enter")
+from .helpers import answer_prompt, finished, make_app, notified, on_screen, screen_text, until
 
 
 async def test_save_config_asks_before_overwriting():
@@ -45,7 +40,7 @@ async def test_load_config_fills_the_form():
         await pilot.press("ctrl+o")
         await answer_prompt(pilot, "saved.toml")
         form = app.main.form
-        assert form.widget("dataset").value == "circle"
+        await until(pilot, lambda: form.widget("dataset").value == "circle")
         assert form.widget("activation").value == "tanh"
         assert form.widget("lr").value == "0.05"
         assert form.widget("epochs").value == "777"
@@ -86,6 +81,7 @@ async def test_help_lists_every_key_with_what_it_does_and_closes():
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
+        await on_screen(pilot, "Keys (escape closes)")  # the dialog is drawn
         # the rows as one line (a long one wraps inside the dialog's border)
         rows = " ".join(screen_text(app).replace("│", " ").split())
         for action in ACTIONS:

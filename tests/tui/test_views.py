@@ -15,7 +15,17 @@ from screens.prompt import PathPrompt
 from screens.results import ResultScreen
 from screens.runs import RunsScreen
 
-from .helpers import finished, make_app, on_screen, screen_text, status, type_into, until
+from .helpers import (
+    answer_prompt,
+    finished,
+    make_app,
+    notified,
+    on_screen,
+    screen_text,
+    status,
+    type_into,
+    until,
+)
 
 
 async def test_results_show_truth_beside_prediction_and_follow_training():
@@ -110,14 +120,17 @@ async def test_runs_compared_reopened_removed_and_exported():
         await pilot.press("f4")
         screen = app.screen
         assert isinstance(screen, RunsScreen)
+        await until(pilot, lambda: app.focused is not None and app.focused.screen is screen)
         await pilot.press("space", "down", "space")
         assert screen.series_labels == ["lr=0.5", "lr=2"]  # what differs between the marked
-        assert "lr=0.5" in screen_text(app) and "lr=2" in screen_text(app)  # in the legend
+        # and the legend names them
+        await until(pilot, lambda: "lr=0.5" in screen_text(app) and "lr=2" in screen_text(app))
         await pilot.press("down", "space")
         assert screen.series_labels == ["lr=0.5 epochs=300", "lr=2 epochs=300", "lr=2 epochs=200"]
 
         await pilot.press("e")
-        await pilot.press("ctrl+a", "ctrl+k", *"report", "enter")
+        await answer_prompt(pilot, "report")
+        await until(pilot, lambda: notified(app, "3 runs written to report/"))
         histories = list(csv.reader(Path("report/loss_history.csv").read_text().splitlines()))
         assert len(histories[0]) == 3 and len(histories) == 1 + 300  # header, then epochs
         assert histories[-1][2] == ""  # the 200-epoch run stops early
@@ -127,7 +140,7 @@ async def test_runs_compared_reopened_removed_and_exported():
         markdown = Path("report/summary.md").read_text().splitlines()
         assert len(markdown) == 2 + 3 and "lr=0.5" in markdown[2]
         await pilot.press("e")
-        await pilot.press("ctrl+a", "ctrl+k", *"report", "enter")
+        await answer_prompt(pilot, "report")
         assert isinstance(app.screen, PathPrompt)  # asks before overwriting
         await pilot.press("escape")
 

@@ -157,20 +157,19 @@ class Runner:
 
     def ended(self, message: TrainingEnded) -> RunRecord | None:
         record = self.session.get(message.run_id)
-        if record is None:
-            return None
-        record.finish(message.outcome, message.snapshot)
-        if record is not self.session.current:
-            return None
-        self.control = None
-        return record
+        if record is not None:
+            record.finish(message.outcome, message.snapshot)
+        return self._over(record)
 
     def failed(self, message: TrainingFailed) -> RunRecord | None:
         record = self.session.get(message.run_id)
-        if record is None:
-            return None
-        record.fail(message.error)
-        if record is not self.session.current:
+        if record is not None:
+            record.fail(message.error)
+        return self._over(record)
+
+    def _over(self, record: RunRecord | None) -> RunRecord | None:
+        """A run has ended: if it is the one on screen, nothing trains any more."""
+        if record is None or record is not self.session.current:
             return None
         self.control = None
         return record

@@ -117,11 +117,8 @@ class RunRecord:
     def finish(self, outcome: Outcome, snapshot: Snapshot) -> None:
         """The run is over: its final outcome (the history the record gathered is kept)."""
         self.snapshot = snapshot
-        seconds = self.outcome.seconds
         history = self.outcome.loss_history
         self.outcome = dataclasses.replace(outcome, loss_history=history).thinned(HISTORY_CAP)
-        if seconds > 0:
-            self.rate = self.epoch / seconds  # the run's average from now on
 
     def fail(self, error: str) -> None:
         self.error = error
@@ -133,6 +130,8 @@ class RunRecord:
             return f"failed: {self.error}"
         if self.stopping and self.active:
             return "stopping…"
+        if self.state is State.PAUSED and not self.held:
+            return "pausing…"  # the epochs run before the worker saw the pause are on their way
         return self.outcome.describe()
 
 

@@ -14,19 +14,32 @@ from tui.session import RunRecord
 def status_text(record: RunRecord | None, epochs: int) -> str:
     """The status: state, epoch N/M, loss, accuracy, epochs per second; hints on a second line."""
     if record is None:
-        return f"ready  epoch 0/{epochs}  loss -  acc -  0 epochs/s"
+        return f"ready  epoch 0/{epochs}  loss -  acc -"
     loss = "-" if record.loss is None else short_loss(record.loss)
     accuracy = percent(record.outcome.accuracy) if record.epoch else "-"
-    rate = f"{record.rate:,.0f} epochs/s" if record.state is not State.PAUSED else "0 epochs/s"
-    text = (
-        f"{record.status()}  epoch {record.epoch}/{record.config.epochs}  loss {loss}  "
-        f"acc {accuracy}  {rate}"
-    )
+    text = f"{record.status()}  epoch {record.epoch}/{record.config.epochs}  loss {loss}  "
+    text += f"acc {accuracy}{speed(record)}"
     if record.outcome.saturated and record.state is not State.DIVERGED:
         text += "\nsaturated: every output is stuck at 0 or 1 - the learning rate may be too high"
     elif record.state is State.DIVERGED:
         text += "\nthe loss or a weight stopped being finite - try a smaller learning rate"
     return text
+
+
+def speed(record: RunRecord) -> str:
+    """How fast it trains: the recent rate while it runs, the run's average once it has
+    ended, nothing while paused or before the first epoch."""
+    seconds = record.outcome.seconds
+    rate = record.rate if record.active or seconds <= 0 else record.epoch / seconds
+    if rate <= 0 or record.state is State.PAUSED or not record.epoch:
+        return ""
+    if rate >= 10:
+        text = f"{rate:,.0f} epochs/s"
+    elif rate >= 1:
+        text = f"{rate:.1f} epochs/s"
+    else:
+        text = f"{1 / rate:.1f} s/epoch"
+    return f"  {text}" + ("" if record.active else " avg")
 
 
 def _wrapped_lines(text: str, width: int) -> int:

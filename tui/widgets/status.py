@@ -14,7 +14,7 @@ from tui.session import RunRecord
 def status_text(record: RunRecord | None, epochs: int) -> str:
     """The status: state, epoch N/M, loss, accuracy, epochs per second; hints on a second line."""
     if record is None:
-        return f"ready  epoch 0/{epochs}  loss -  acc -"
+        return f"ready  epoch 0/{epochs}  loss -  acc -  - epochs/s"
     loss = "-" if record.loss is None else short_loss(record.loss)
     accuracy = percent(record.outcome.accuracy) if record.epoch else "-"
     text = f"{record.status()}  epoch {record.epoch}/{record.config.epochs}  loss {loss}  "
@@ -28,11 +28,11 @@ def status_text(record: RunRecord | None, epochs: int) -> str:
 
 def speed(record: RunRecord) -> str:
     """How fast it trains: the recent rate while it runs, the run's average once it has
-    ended, nothing while paused or before the first epoch."""
+    ended, "-" while paused or before the first epoch."""
     seconds = record.outcome.seconds
     rate = record.rate if record.active or seconds <= 0 else record.epoch / seconds
     if rate <= 0 or record.state is State.PAUSED or not record.epoch:
-        return ""
+        return "  - epochs/s"
     if rate >= 10:
         text = f"{rate:,.0f} epochs/s"
     elif rate >= 1:

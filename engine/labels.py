@@ -1,6 +1,14 @@
-"""What tells runs apart: the settings that apply to a run, and labels naming those that differ.
+"""What tells runs apart: the settings that apply to a run, those that differ between runs and
+those they share, labels naming them, and settings that change nothing for a run.
 
-labels(configs)                ["lr=0.1", "lr=1"]: per run, the settings that differ
+    labels(configs)          ["lr=0.1 dataset=xor activation=sigmoid optimizer=gd hidden=4,4", ...]
+    differing(configs)       ["lr"]: settings that take more than one value
+    common(configs)          {"dataset": "xor", "epochs": 500, ...}: settings that take one value
+    describe_base(configs)   "dataset=xor activation=sigmoid ... epochs=500 seed=1 loss=mse"
+    no_effect(config, n)     ["batch size 32 >= 21 samples: minibatch is the same as gd here"]
+
+Every setting that applies to some of the configs is either differing or common. Plain text
+only: the command line, the report files and the app all show these strings.
 """
 
 from __future__ import annotations
@@ -9,6 +17,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .config import SETTINGS, Config
+from .optimizers import DEFAULT_MINIBATCH, OPTIMIZERS
+
+KEY_SETTINGS = ("dataset", "activation", "optimizer", "lr", "hidden")
+"""The settings every label names, so a run's label says what it was even on its own."""
 
 
 def settings(config: Config) -> dict[str, object]:
@@ -33,21 +45,66 @@ def differing(configs: Sequence[Config]) -> list[str]:
     return [n for n in names if len({show(t[n]) for t in table if t[n] is not None}) > 1]
 
 
+def common(configs: Sequence[Config]) -> dict[str, object]:
+    """The settings the configs share: those that take one value among the configs where they
+    apply, with that value (key settings first, then in the form's order). A setting that
+    applies to none of them (batch size when every run uses gd) is left out; one that applies to
+    some (samples for linear beside xor) is in, with the value those runs have."""
+    table = [settings(c) for c in configs]
+    names = list(table[0]) if table else []
+    names = [n for n in KEY_SETTINGS if n in names] + [n for n in names if n not in KEY_SETTINGS]
+    shared = {}
+    for name in names:
+        values = [t[name] for t in table if t[name] is not None]
+        if values and len({show(v) for v in values}) == 1:
+            shared[name] = values[0]
+    return shared
+
+
+def describe_base(configs: Sequence[Config]) -> str:
+    """The settings the configs share, as one line of ``name=value`` pairs, e.g.
+    "dataset=xor activation=sigmoid optimizer=gd lr=0.5 hidden=4,4 epochs=500 seed=1 loss=mse"
+    (see :func:`common`); "" when they share none (or there are none)."""
+    return " ".join(f"{name}={show(value)}" for name, value in common(configs).items())
+
+
 def labels(configs: Sequence[Config], order: Sequence[str] = ()) -> list[str]:
-    """A unique label per config naming the settings that differ, e.g. "lr=0.1 hidden=8,8"
-    (settings named in ``order`` first, in that order)."""
-    names = sorted(
+    """A unique label per config: the settings that differ (those named in ``order`` first, in
+    that order), then the rest of KEY_SETTINGS, e.g. "lr=0.1 dataset=xor activation=sigmoid
+    optimizer=gd hidden=4,4". Identical configs are told apart by " (2)", " (3)", ..."""
+    differ = sorted(
         differing(configs), key=lambda n: list(order).index(n) if n in order else len(order)
     )
+    names = differ + [n for n in KEY_SETTINGS if n not in differ]
     table = [settings(c) for c in configs]
     raw = [" ".join(f"{n}={show(t[n])}" for n in names if t[n] is not None) for t in table]
-    raw = [text or f"run {i}" for i, text in enumerate(raw, start=1)]
     seen: dict[str, int] = {}
     unique = []
     for text in raw:
         seen[text] = seen.get(text, 0) + 1
         unique.append(text if seen[text] == 1 else f"{text} ({seen[text]})")
     return unique
+
+
+def no_effect(config: Config, n: int) -> list[str]:
+    """Notes on settings that change nothing for this config on its ``n`` samples: a batch size
+    the optimizer does not use, or one that takes the whole set each step (minibatch is then the
+    same as gd). Empty when every setting counts."""
+    optimizer = OPTIMIZERS[config.optimizer]
+    size = config.batch_size
+    if not optimizer.uses_batch_size:
+        return [] if size is None else [f"batch size {size} does not apply to {config.optimizer}"]
+    if config.optimizer == "minibatch":
+        size = size or DEFAULT_MINIBATCH
+        if size >= n:
+            default = " (the default)" if config.batch_size is None else ""
+            return [f"batch size {size}{default} >= {n} samples: minibatch is the same as gd here"]
+    elif size is not None and size >= n:
+        return [
+            f"batch size {size} >= {n} samples: {config.optimizer} takes the whole set each "
+            "step, as with no batch size"
+        ]
+    return []
 
 
 def show(value, join: str = ",") -> str:

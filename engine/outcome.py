@@ -70,6 +70,9 @@ class Outcome:
     """The epoch whose loss or weights stopped being finite."""
     saturated: bool = False
     """Every output stuck at 0 or 1 and the loss no longer falling (see engine.training)."""
+    dead_units: int | None = None
+    """Hidden units whose output was 0 on every sample at the final weights (a dead ReLU), where
+    counted (sweeps count them: engine.parallel); None where not counted or the run diverged."""
     seconds: float = 0.0
     """Time spent inside the training loop."""
     state: State = State.RUNNING
@@ -134,6 +137,8 @@ class Outcome:
             "seconds": finite(self.seconds),
             "state": str(self.state),
         }
+        if self.dead_units is not None:
+            values["dead_units"] = self.dead_units
         if self.every != 1:
             values["loss_history_every"] = self.every
         if not history:

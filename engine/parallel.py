@@ -9,6 +9,7 @@ trained once.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import multiprocessing
 import os
@@ -19,12 +20,14 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from queue import Empty
 
+import numpy as np
+
 from . import memory
 from .config import Config
 from .labels import labels
 from .outcome import Outcome, State
 from .sweep import Sweep
-from .trainer import batch_key, make_dataset
+from .trainer import Trainer, batch_key, make_dataset
 from .training import train_together
 
 
@@ -55,14 +58,33 @@ def _train_group(configs: list[Config], progress_queue=None, stop=None, tag: int
     their Outcomes. ``progress_queue.put((tag, outcomes))`` reports the runs so far; ``stop``
     (anything with ``is_set()``) ends the group early."""
 
+    last = []  # the trainer, as its final report leaves it: at the runs' final weights
+
     def report(trainer) -> None:
+        last[:] = [trainer]
         if progress_queue is not None:
             progress_queue.put((tag, [trainer.progress(k) for k in range(len(configs))]))
 
     if stop is not None and stop.is_set():  # a group picked up after the sweep was stopped
         return [Outcome(state=State.STOPPED) for _ in configs]
     cancelled = stop.is_set if stop is not None else None
-    return train_together(configs, progress=report, cancelled=cancelled)
+    outcomes = train_together(configs, progress=report, cancelled=cancelled)
+    if not last:
+        return outcomes
+    return [
+        dataclasses.replace(outcome, dead_units=dead_units(last[0], k))
+        for k, outcome in enumerate(outcomes)
+    ]
+
+
+def dead_units(trainer: Trainer, k: int) -> int | None:
+    """How many of run k's hidden units output 0 on every one of its samples at its current
+    weights (a dead ReLU: no gradient reaches its weights again), from one forward pass; None
+    for a run that diverged (its weights are not numbers)."""
+    if trainer.diverged_at[k] is not None:
+        return None
+    _, hidden = trainer.network(k).inspect(trainer.data[k].x)
+    return sum(int(np.count_nonzero(~np.any(a != 0.0, axis=0))) for a in hidden)
 
 
 def plan(configs: Sequence[Config], jobs: int, budget: int | None = None) -> list[list[Config]]:

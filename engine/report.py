@@ -1,9 +1,13 @@
-"""The files of a lab report for runs side by side: loss_history.csv, summary.json, summary.md.
+"""The files of a lab report for runs side by side: loss_history.csv, summary.json, summary.md;
+and the rows of the summary table, which the command line prints too.
 
     write_report(directory, runs)      runs: (config, outcome) pairs, labelled by what differs
+    base_line(configs)                 "base: dataset=xor activation=sigmoid ... seed=1 loss=mse"
+    table_rows(runs, names)            the summary's cells per run, and its notes
 
 loss_history.csv has one column per run, headed by its label, and one row per epoch (row k is
-epoch k); a run that stopped earlier leaves its later cells empty.
+epoch k); a run that stopped earlier leaves its later cells empty. summary.md states the
+settings the runs share above the table, and notes settings that had no effect below it.
 """
 
 from __future__ import annotations
@@ -14,15 +18,96 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from .config import Config
 from .files import write_text
-from .labels import labels
+from .labels import describe_base, labels, no_effect
 from .outcome import Outcome
+from .trainer import make_dataset
 
 REPORT_FILES = ("loss_history.csv", "summary.json", "summary.md")
 
 Runs = Sequence[tuple[Config, Outcome]]
 """Runs as a report takes them: each run's config and outcome."""
+
+COLUMNS = (
+    "final loss",
+    "accuracy",
+    "epochs to 100%",
+    "loss rises",
+    "diverged",
+    "saturated",
+    "dead units",
+    "epochs run",
+    "seconds",
+)
+"""The summary table's columns after the run's label (see :func:`cells`)."""
+
+RISE = 0.01
+"""A loss counts as risen when it is more than this fraction above the epoch before's."""
+
+
+def loss_rises(outcome: Outcome) -> int:
+    """Epochs whose loss was more than RISE (1%) above the epoch before's: many mean the loss
+    goes up and down (with gd, a learning rate too high; with sgd, the noise of single
+    samples). Counted over the history kept (every epoch, unless it was thinned)."""
+    history = np.asarray(outcome.loss_history, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        return int(np.count_nonzero(history[1:] > history[:-1] * (1 + RISE)))
+
+
+def cells(config: Config, run: Outcome) -> dict[str, str]:
+    """A run's row of the summary table, one text per column of COLUMNS; "-" where a value is
+    missing (no epoch yet, never at 100%, dead units not counted)."""
+    units = sum(config.hidden)
+    return {
+        "final loss": "-" if run.final_loss is None else f"{run.final_loss:.6g}",
+        "accuracy": f"{100 * run.accuracy:.1f}%",
+        "epochs to 100%": "-" if run.epochs_to_100 is None else str(run.epochs_to_100),
+        "loss rises": str(loss_rises(run)),
+        "diverged": f"at epoch {run.diverged_at}" if run.diverged else "no",
+        "saturated": "yes" if run.saturated else "no",
+        "dead units": "-" if run.dead_units is None else f"{run.dead_units}/{units}",
+        "epochs run": str(run.epochs_run),
+        "seconds": f"{run.seconds:.2f}" if run.seconds else "-",
+    }
+
+
+def base_line(configs: Sequence[Config]) -> str:
+    """The line above a summary table: the settings every run shares (engine.labels.common)."""
+    return "base: " + (describe_base(configs) or "(no setting is shared)")
+
+
+def table_rows(runs: Runs, names: Sequence[str]) -> tuple[list[tuple[str, dict]], list[str]]:
+    """The summary table: (label, cells) per run, and the notes below it.
+
+    A setting that had no effect on a run (engine.labels.no_effect) gives a note: "note: ..."
+    when it concerns every run, otherwise "[i] ..." with " [i]" after the label of each run it
+    concerns."""
+    per_run = [run_notes(config, outcome) for config, outcome in runs]
+    distinct = list(dict.fromkeys(note for notes in per_run for note in notes))
+    everywhere = [note for note in distinct if all(note in notes for notes in per_run)]
+    marked = [note for note in distinct if note not in everywhere]
+    rows = []
+    for (config, outcome), name, notes in zip(runs, names, per_run):
+        marks = "".join(f"[{marked.index(n) + 1}]" for n in notes if n in marked)
+        rows.append((f"{name} {marks}" if marks else name, cells(config, outcome)))
+    lines = [f"note: {note}" for note in everywhere]
+    lines += [f"[{i}] {note}" for i, note in enumerate(marked, start=1)]
+    return rows, lines
+
+
+def run_notes(config: Config, outcome: Outcome) -> list[str]:
+    """The run's settings that had no effect (engine.labels.no_effect) on its samples."""
+    if outcome.predictions is not None:
+        n = len(outcome.predictions)
+    else:
+        try:
+            n = make_dataset(config).n
+        except (ValueError, OSError):  # a CSV file gone since: nothing to say about it
+            return []
+    return no_effect(config, n)
 
 
 def history_csv(runs: Runs, names: Sequence[str]) -> str:
@@ -40,29 +125,38 @@ def history_csv(runs: Runs, names: Sequence[str]) -> str:
 
 
 def summary_json(runs: Runs, names: Sequence[str]) -> str:
+    """One object per run: its label, config and outcome, with ``dead_units`` (null where not
+    counted), ``loss_rises`` and the ``notes`` on settings that had no effect."""
     rows = [
-        {"label": name, "config": config.to_dict(), **outcome.to_dict(history=False)}
+        {
+            "label": name,
+            "config": config.to_dict(),
+            **outcome.to_dict(history=False),
+            "dead_units": outcome.dead_units,
+            "loss_rises": loss_rises(outcome),
+            "notes": run_notes(config, outcome),
+        }
         for (config, outcome), name in zip(runs, names)
     ]
     return json.dumps(rows, indent=2, allow_nan=False) + "\n"
 
 
-def summary_markdown(runs: Runs, names: Sequence[str]) -> str:
-    """A Markdown table: setting, final loss, accuracy, epochs to 100%, diverged, epochs, time."""
-    rows = [
-        "| setting | final loss | accuracy | epochs to 100% | diverged | epochs run | seconds |",
-        "|---|---:|---:|---:|---|---:|---:|",
+def summary_markdown(runs: Runs, names: Sequence[str], title: str | None = None) -> str:
+    """The base settings, then a Markdown table (setting and COLUMNS), then any notes."""
+    rows, notes = table_rows(runs, names)
+    lines = [f"# {title}", ""] if title else []
+    lines += [base_line([config for config, _ in runs]), ""]
+    lines += [
+        "| setting | " + " | ".join(COLUMNS) + " |",
+        "|---|"
+        + "|".join("---" if c in ("diverged", "saturated") else "---:" for c in COLUMNS)
+        + "|",
     ]
-    for (_, run), name in zip(runs, names):
-        loss = "-" if run.final_loss is None else f"{run.final_loss:.6g}"
-        seconds = f"{run.seconds:.2f}" if run.seconds else "-"
-        diverged = f"at epoch {run.diverged_at}" if run.diverged else "no"
-        to_100 = run.epochs_to_100 if run.epochs_to_100 is not None else "-"
-        rows.append(
-            f"| {name.replace('|', '/')} | {loss} | {100 * run.accuracy:.1f}% | {to_100} | "
-            f"{diverged} | {run.epochs_run} | {seconds} |"
-        )
-    return "\n".join(rows) + "\n"
+    for name, row in rows:
+        lines.append(f"| {name.replace('|', '/')} | " + " | ".join(row.values()) + " |")
+    if notes:
+        lines += ["", *notes]
+    return "\n".join(lines) + "\n"
 
 
 def existing_report_files(directory: str | Path) -> list[Path]:
@@ -70,19 +164,26 @@ def existing_report_files(directory: str | Path) -> list[Path]:
     return [Path(directory) / name for name in REPORT_FILES if (Path(directory) / name).exists()]
 
 
-def write_report(directory: str | Path, runs: Runs, order: Sequence[str] = ()) -> list[Path]:
+def write_report(
+    directory: str | Path, runs: Runs, order: Sequence[str] = (), title: str | None = None
+) -> list[Path]:
     """Write the three report files into ``directory`` (made if missing); returns their paths.
-    Runs are labelled by the settings that differ (those named in ``order`` first).
+    Runs are labelled by the settings that differ (those named in ``order`` first) and the key
+    settings; ``title`` heads summary.md.
 
     Existing files are replaced: ask first (see :func:`existing_report_files`).
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     names = labels([config for config, _ in runs], order)
-    writers = (history_csv, summary_json, summary_markdown)
+    texts = (
+        history_csv(runs, names),
+        summary_json(runs, names),
+        summary_markdown(runs, names, title),
+    )
     paths = []
-    for name, write in zip(REPORT_FILES, writers):
+    for name, text in zip(REPORT_FILES, texts):
         path = directory / name
-        write_text(path, write(runs, names))
+        write_text(path, text)
         paths.append(path)
     return paths

@@ -146,15 +146,41 @@ _SECTION_BASES = {
 }
 
 
+_FAILURE_MODES = {
+    # gd on xor at three learning rates: learns (8); goes up and down for good, never learning
+    # (30: the "loss rises" column); every output stuck at 0 or 1 (1000: saturated)
+    "too-high-lr": (Config(epochs=2000), [("lr", (8.0, 30.0, 1000.0))]),
+    # no hidden activation: a huge learning rate makes the weights overflow -> diverged
+    "divergence": (
+        Config(dataset="linear", activation="none", epochs=500),
+        [("lr", (0.5, 1e200))],
+    ),
+    # relu at a high learning rate: most hidden units end up outputting 0 on every sample
+    # (seed 3: none die at lr 0.5, 6 of 8 at lr 5, stuck at chance)
+    "dead-relu": (Config(activation="relu", epochs=2000, seed=3), [("lr", (0.5, 5.0))]),
+    # five sigmoid layers: the gradient fades on its way down, the loss stays near 0.25 (chance)
+    # where two layers, or tanh, learn
+    "deep-sigmoid": (
+        Config(dataset="linear", epochs=2000, lr=0.5),
+        [("hidden", ((8, 8), (8, 8, 8, 8, 8))), ("activation", ("sigmoid", "tanh"))],
+    ),
+}
+"""The failure-modes preset: per section, its base and what it varies."""
+
+
 def preset(name: str) -> list[Sweep]:
-    """A preset by name: one of the lab's sections, or "lab" for all of them."""
+    """A preset by name: one of the lab's sections, "lab" for all of them, or "failure-modes"
+    (runs that show what goes wrong: too high a learning rate, divergence, dead ReLUs, a deep
+    sigmoid net)."""
     if name == "lab":
         return [sweep for section in _SECTIONS for sweep in preset(section)]
+    if name == "failure-modes":
+        return [Sweep.of(base, vary, section) for section, (base, vary) in _FAILURE_MODES.items()]
     if name not in _SECTIONS:
         raise ConfigError("preset", f"unknown preset {name!r} (choose from {', '.join(PRESETS)})")
     base = _SECTION_BASES.get(name, PRESET_BASE)
     return [Sweep.of(base, [*_SECTIONS[name], ("dataset", ("linear", "xor"))], name)]
 
 
-PRESETS = ["lab", *_SECTIONS]
-"""Preset names: "lab" runs every section."""
+PRESETS = ["lab", *_SECTIONS, "failure-modes"]
+"""Preset names: "lab" runs every section of the lab; "failure-modes" what goes wrong."""

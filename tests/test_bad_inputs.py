@@ -74,7 +74,42 @@ def test_sweep_out_is_checked_before_any_training(tmp_path, capsys):
     assert (tmp_path / "full" / "summary.md").read_text() == "mine\n"  # nothing lost
     assert main(["sweep", "--vary", "lr=0.5,1", "--epochs", "5", "--out", str(tmp_path / "full"),
                  "--force", "--jobs", "1"]) == 0  # fmt: skip
-    assert "| lr=0.5 |" in (tmp_path / "full" / "summary.md").read_text()
+    assert "| lr=0.5 dataset=xor " in (tmp_path / "full" / "summary.md").read_text()
+
+
+@pytest.fixture
+def points(tmp_path) -> str:
+    path = tmp_path / "points.csv"
+    path.write_text("0.1,0.2,0\n0.3,0.4,1\n")
+    return str(path)
+
+
+CONFLICTS = [
+    (["--samples", "10"], "--samples", "cannot be used with --data"),
+    (["--noise", "0.1"], "--noise", "cannot be used with --data"),
+    (["--dataset", "linear"], "--data", "give either --dataset or --data, not both"),
+]
+
+
+@pytest.mark.parametrize("command", [[], ["train"], ["sweep", "--vary", "lr=1,2"]])
+@pytest.mark.parametrize("args, flag, reason", CONFLICTS, ids=[a[0] for a, _, _ in CONFLICTS])
+def test_flags_that_conflict_with_data_are_one_line_naming_both(
+    command, args, flag, reason, points, capsys, monkeypatch
+):
+    """The app's command line, ``train`` and ``sweep`` alike, before any training or the app."""
+    monkeypatch.setattr("tui.app.run_app", lambda *_, **__: pytest.fail("the app opened"))
+    assert main([*command, "--data", points, *args, "--epochs", "5"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert f": {flag}: {reason}" in captured.err
+
+
+def test_a_preset_that_varies_what_a_csv_file_replaces_is_refused(points, capsys):
+    assert main(["sweep", "--preset", "lab", "--data", points]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "backprop-tui sweep: --data: cannot be used with --preset lab, which varies dataset\n"
+    )
 
 
 def test_a_fifo_given_as_data_never_hangs_the_command(fifo):

@@ -116,6 +116,7 @@ def bad_files(tmp_path):
     """Files that cannot be used, each for its own reason, in the working directory."""
     (tmp_path / "short.csv").write_text("x1,x2,label\n0.1,0.2\n")
     (tmp_path / "empty.csv").write_text("")
+    (tmp_path / "points.csv").write_text("0.1,0.2,0\n0.3,0.4,1\n")
     (tmp_path / "labels.csv").write_text("0.1,0.2,3\n")
     (tmp_path / "junk.npz").write_text("not an archive")
     save_weights(Network((2, 8, 1), "sigmoid"), tmp_path / "wide.npz")
@@ -153,6 +154,9 @@ BAD_INPUTS = [
     (["--data", "empty.csv"], "empty.csv"),
     (["--data", "labels.csv"], "labels.csv line 1"),
     (["--dataset", "xor", "--data", "short.csv"], "--data"),
+    (["--data", "points.csv", "--samples", "10"], "--samples: cannot be used with --data"),
+    (["--data", "points.csv", "--noise", "0.2"], "--noise: cannot be used with --data"),
+    (["--data", "points.csv", "--dataset", "xor"], "give either --dataset or --data, not both"),
     (["--init-weights", "missing.npz"], "missing.npz"),
     (["--init-weights", "junk.npz"], "junk.npz"),
     (["--init-weights", "wide.npz"], "W1 has shape (2, 8), the network needs (2, 4)"),
@@ -182,3 +186,22 @@ def test_bad_input_from_the_real_command_has_no_traceback():
     done = run_cli("train", "--hidden", "4,-2")
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "--hidden" in done.stderr
+
+
+def test_a_batch_size_that_changes_nothing_gets_a_note_on_stderr(capsys):
+    """The note goes to stderr: stdout keeps the lab's format, line for line."""
+    assert main(["train", "--optimizer", "minibatch", "--epochs", "20", "--log-every", "10"]) == 0
+    out, err = capsys.readouterr()
+    assert err == (
+        "backprop-tui train: note: batch size 32 (the default) >= 21 samples: "
+        "minibatch is the same as gd here\n"
+    )
+    lines = out.splitlines()
+    assert [line.split(" loss : ")[0] for line in lines[:2]] == ["epoch 10", "epoch 20"]
+    assert len(lines) == 2 + 21 + 1 and lines[-1].startswith("Accuracy: ")
+    assert main(["train", "--dataset", "linear", "--optimizer", "minibatch", "--epochs", "5"]) == 0
+    assert capsys.readouterr().err == ""  # 100 samples: batches of 32 are minibatches
+    assert main(["train", "--batch-size", "8", "--epochs", "5", "--quiet"]) == 0
+    assert (
+        capsys.readouterr().err == "backprop-tui train: note: batch size 8 does not apply to gd\n"
+    )

@@ -72,12 +72,13 @@ def test_grid_order_labels_and_hidden_values():
         ((8, 3), 1.0),
     ]
     (result,) = run_sweeps([Sweep.of(Config(epochs=5), sweep.vary)])
+    rest = "dataset=xor activation=sigmoid optimizer=gd"
     assert result.labels() == [
-        "hidden=2,2 lr=0.1",
-        "hidden=2,2 lr=1",
-        "hidden=8,3 lr=0.1",
-        "hidden=8,3 lr=1",
-    ]  # in the order the settings were varied
+        f"hidden=2,2 lr=0.1 {rest}",
+        f"hidden=2,2 lr=1 {rest}",
+        f"hidden=8,3 lr=0.1 {rest}",
+        f"hidden=8,3 lr=1 {rest}",
+    ]  # in the order the settings were varied, then the other key settings
 
 
 @pytest.mark.parametrize(
@@ -109,10 +110,29 @@ def test_sweep_file_round_trip(tmp_path):
 
 
 def test_presets_cover_the_labs_sections_on_both_datasets():
-    assert PRESETS[0] == "lab"
+    assert PRESETS[0] == "lab" and PRESETS[-1] == "failure-modes"
     sections = preset("lab")
-    assert [s.name for s in sections] == PRESETS[1:]
+    assert [s.name for s in sections] == PRESETS[1:-1]
     for section in sections:
         assert ("dataset", ("linear", "xor")) in section.vary
     with pytest.raises(ConfigError, match="unknown preset"):
         preset("everything")
+
+
+def test_a_sweep_counts_the_dead_units_of_each_run():
+    """The count a sweep reports is the number of hidden units the run's final weights leave
+    at 0 on every sample (engine.training.Snapshot.dead); none for a diverged run."""
+    sweep = Sweep.of(
+        Config(activation="relu", epochs=300, seed=3),
+        [("lr", (0.5, 5.0)), ("hidden", ((4, 4), (8, 8)))],
+    )
+    (result,) = run_sweeps([sweep])
+    for config, outcome in result.runs():
+        run = Run(config)
+        for _ in run:
+            pass
+        dead = sum(int(mask.sum()) for mask in run.snapshot().dead)
+        assert outcome.dead_units == dead
+    assert max(o.dead_units for o in result.outcomes) > 0  # lr 5 kills most of them
+    (gone,) = run_sweeps([Sweep.of(Config(activation="none", lr=1e200, epochs=5), [])])
+    assert gone.outcomes[0].diverged and gone.outcomes[0].dead_units is None

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Iterator
@@ -11,8 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, NoReturn
 
-from engine import Config, ConfigError, DataError, WeightsError, load_toml
-from engine.config import SETTINGS
+from engine import DATASETS, Config, ConfigError, DataError, WeightsError, load_toml
+from engine.config import SETTINGS, applies
 from engine.files import UnreadableFile, check_regular
 from engine.memory import BUDGET_FRACTION, MemoryBudgetError, default_budget, parse_size
 from engine.weights import MAX_WEIGHTS_BYTES
@@ -81,6 +82,13 @@ def config_from_args(args: argparse.Namespace) -> Config:
             base = load_toml(args.config, base)
         except ConfigError as error:
             raise UsageError("--config", str(error)) from None
+    return apply_flags(base, args)
+
+
+def apply_flags(base: Config, args: argparse.Namespace) -> Config:
+    """``base`` with the settings given on the command line. A setting and the one it replaces
+    given together (--dataset and --data), or a setting that a CSV file leaves without effect
+    given beside it (--samples, --noise with --data), is a usage error naming both."""
     values = {name: getattr(args, name) for name in SETTINGS if getattr(args, name) is not None}
     for name, setting in SETTINGS.items():
         replaced = setting.replaces
@@ -89,9 +97,25 @@ def config_from_args(args: argparse.Namespace) -> Config:
         if replaced in values:
             values[name] = None  # e.g. a dataset named on the command line wins over a file's data
     try:
-        return Config.from_values(values, base)
+        config = Config.from_values(values, base)
     except ConfigError as error:
         raise UsageError(flag(error.field), error.reason) from None
+    if config.data:
+        where = "--data" if "data" in values else f"--config {args.config} (data = {config.data})"
+        for name in values:
+            if _file_leaves_unused(name, config):
+                raise UsageError(
+                    flag(name), f"cannot be used with {where}: the points come from the CSV file"
+                )
+    return config
+
+
+def _file_leaves_unused(name: str, config: Config) -> bool:
+    """Whether the setting would apply to some built-in dataset but not to the config's file."""
+    if applies(name, config):
+        return False
+    built_in = (dataclasses.replace(config, data=None, dataset=d) for d in DATASETS)
+    return any(applies(name, c) for c in built_in)
 
 
 def check_readable(option: str, path: str | None) -> None:

@@ -3,14 +3,15 @@
     backprop-tui sweep --preset lab
     backprop-tui sweep --vary lr=0.01,0.1,1 --vary dataset=linear,xor --epochs 3000 --out results
 
-Prints a summary table per sweep (setting, final loss, accuracy, epochs to 100%, diverged, wall
-time). ``--out DIR`` writes loss_history.csv, summary.json, summary.md and one text chart per
-varied setting (chart_<setting>.txt); a preset with several sections writes one directory each.
+Prints a summary table per sweep: the base settings its runs share, then per run its label,
+final loss, accuracy, epochs to 100%, loss rises, diverged, saturated, dead units and wall time,
+then notes on settings that had no effect. ``--out DIR`` writes loss_history.csv, summary.json,
+summary.md and one text chart per varied setting (chart_<setting>.txt); a preset with several
+sections writes one directory each.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import sys
@@ -18,20 +19,21 @@ import time
 from pathlib import Path
 
 from engine import Config, ConfigError, load_toml
+from engine.config import SETTINGS
 from engine.files import write_text
 from engine.labels import show
 from engine.parallel import SweepResult, run_sweeps
-from engine.report import write_report
+from engine.report import COLUMNS, base_line, table_rows, write_report
 from engine.sweep import PRESETS, Sweep, load_sweep, preset, save_sweep
 
 from .args import (
     Parser,
     UsageError,
     add_training_flags,
+    apply_flags,
     check_directory,
     check_writable,
     config_from_args,
-    flag,
     input_errors,
     memory_budget,
     say,
@@ -70,38 +72,42 @@ def sweeps_from_args(args) -> list[Sweep]:
     chosen = [name for name in ("preset", "vary", "sweep") if getattr(args, name)]
     if len(chosen) != 1:
         raise UsageError("--preset", "give exactly one of --preset, --vary or --sweep")
-    given = {
-        f.name: getattr(args, f.name)
-        for f in dataclasses.fields(Config)
-        if getattr(args, f.name) is not None
-    }
+    given = any(getattr(args, name) is not None for name in SETTINGS)
     try:
         if args.preset:
             sweeps = preset(args.preset)
-            if given or args.config:  # flags given beside a preset change every section's base
-                return [Sweep.of(_override(s.base, args, given), s.vary, s.name) for s in sweeps]
-            return sweeps
-        if args.sweep:
-            sweep = load_sweep(args.sweep)
-            return [Sweep.of(_override(sweep.base, args, given), sweep.vary, sweep.name)]
-        return [Sweep.parse(config_from_args(args), args.vary)]
+        elif args.sweep:
+            sweeps = [load_sweep(args.sweep)]
+        else:
+            return [Sweep.parse(config_from_args(args), args.vary)]
     except ConfigError as error:
         if error.field == "preset":
             raise UsageError("--preset", error.reason) from None
         raise UsageError("--sweep" if args.sweep else "--vary", str(error)) from None
+    if not (given or args.config):
+        return sweeps
+    # flags given beside a preset or a sweep file change every section's base
+    bases = [_override(s.base, args) for s in sweeps]
+    try:
+        return [Sweep.of(base, s.vary, s.name) for base, s in zip(bases, sweeps)]
+    except ConfigError as error:
+        where = f"--preset {args.preset}" if args.preset else f"--sweep {args.sweep}"
+        varied = {key for s in sweeps for key, _ in s.vary}
+        if error.field in varied and any(base.data for base in bases):
+            source = "--data" if args.data else "--config"
+            reason = f"cannot be used with {where}, which varies {error.field}"
+            raise UsageError(source, reason) from None
+        raise UsageError(where.split()[0], str(error)) from None
 
 
-def _override(base: Config, args, given: dict) -> Config:
+def _override(base: Config, args) -> Config:
     """A section's base with --config's file and then the flags given applied on top."""
     if args.config:
         try:
             base = load_toml(args.config, base)
         except ConfigError as error:
             raise UsageError("--config", str(error)) from None
-    try:
-        return Config.from_values(given, base)
-    except ConfigError as error:
-        raise UsageError(flag(error.field), error.reason) from None
+    return apply_flags(base, args)
 
 
 def sweep_main(argv: list[str]) -> int:
@@ -139,7 +145,8 @@ def sweep_main(argv: list[str]) -> int:
     if args.out:
         for result in results:
             where = Path(args.out) / result.sweep.name if len(results) > 1 else Path(args.out)
-            write_report(where, result.runs(), [key for key, _ in result.sweep.vary])
+            order = [key for key, _ in result.sweep.vary]
+            write_report(where, result.runs(), order, title=result.sweep.name)
             for setting, _ in result.sweep.vary:
                 write_text(where / f"chart_{setting}.txt", chart(result, setting))
         say(f"written to {args.out}/")
@@ -158,27 +165,22 @@ def _jobs(text: str | None) -> int:
     return jobs
 
 
+TABLE_COLUMNS = [c for c in COLUMNS if c != "epochs run"]  # "diverged" says where a run ended
+SHORT = {"epochs to 100%": "to 100%"}
+
+
 def table(result: SweepResult) -> str:
-    """The sweep's summary as an aligned text table."""
-    rows = [("setting", "final loss", "accuracy", "to 100%", "diverged", "seconds")]
-    for label, run in zip(result.labels(), result.outcomes):
-        loss = "-" if run.final_loss is None else f"{run.final_loss:.6f}"
-        rows.append(
-            (
-                label,
-                loss,
-                f"{100 * run.accuracy:.1f}%",
-                "-" if run.epochs_to_100 is None else str(run.epochs_to_100),
-                f"at {run.diverged_at}" if run.diverged else "no",
-                f"{run.seconds:.2f}",
-            )
-        )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [f"== {result.sweep.name} ({len(result.outcomes)} runs)"]
-    for row in rows:
+    """The sweep's summary as an aligned text table: the settings its runs share above it,
+    notes on settings that had no effect below it (as in summary.md)."""
+    rows, notes = table_rows(result.runs(), result.labels())
+    lines = [f"== {result.sweep.name} ({len(result.outcomes)} runs)", base_line(result.configs)]
+    texts = [("setting", *(SHORT.get(c, c) for c in TABLE_COLUMNS))]
+    texts += [(name, *(row[c] for c in TABLE_COLUMNS)) for name, row in rows]
+    widths = [max(len(row[i]) for row in texts) for i in range(len(texts[0]))]
+    for row in texts:
         cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
-        lines.append("  ".join(cells))
-    return "\n".join(lines) + "\n"
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join([*lines, *notes]) + "\n"
 
 
 def chart(result: SweepResult, setting: str, width: int = 100, height: int = 22) -> str:

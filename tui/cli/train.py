@@ -7,7 +7,8 @@ stdout, in the lab's format:
     Accuracy: 1.0
 
 A diverged or saturated run adds one line saying so; when stderr is not the terminal stdout is
-on, that line goes to stderr too, so it is seen even with stdout redirected to a file.
+on, that line goes to stderr too, so it is seen even with stdout redirected to a file. A setting
+that changes nothing (a batch size minibatch cannot fill: it is then gd) gets a note on stderr.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import IO
 
 from engine import Run, WeightsError, make_dataset, memory, save_weights
 from engine.files import write_text
+from engine.labels import no_effect
 from engine.outcome import Outcome, finite
 from engine.trainer import SATURATION_HINT
 from engine.weights import activation_note
@@ -65,6 +67,8 @@ def train_main(argv: list[str]) -> int:
     note = args.init_weights and activation_note(args.init_weights, config.activation)
     if note:
         say(f"backprop-tui train: {note}", file=sys.stderr)
+    for note in no_effect(config, run.data.n):  # on stderr: stdout keeps the lab's format
+        say(f"backprop-tui train: note: {note}", file=sys.stderr)
     out = None if args.quiet else sys.stdout
     bar = Progress(config.epochs) if not args.quiet and sys.stderr.isatty() else None
     try:

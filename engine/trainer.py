@@ -20,6 +20,7 @@ one it has alone, to the bit. A single run (K = 1) has no model axis at all: its
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -132,8 +133,11 @@ class Trainer:
         self.correct = np.zeros(K, dtype=np.int64)
         """Per run, the samples its latest pass got right."""
         self.seconds = 0.0
-        self.stop: Callable[[], bool] | None = None
-        """Asked between the batches of a pass: True ends the pass there."""
+        self.before_batch: Callable[[int], bool] | None = None
+        """Asked before each batch ``b`` of a pass of mini-batches (not of full-batch passes):
+        False ends the pass there (it does not count). It may block (a pause)."""
+        self.position = 0
+        """Batches of the current pass done so far (0 between passes)."""
 
     def _set_up_batches(self) -> None:
         """Workspaces, and for batched optimizers the shuffled copies and their batch views."""
@@ -162,23 +166,35 @@ class Trainer:
 
     def step_epoch(self) -> np.ndarray | None:
         """Train every run one pass over its data; returns the pass's mean loss per run (K,),
-        or None when ``stop()`` asked to end the pass between two batches."""
+        or None when ``before_batch`` ended the pass between two batches."""
         start = time.perf_counter()
         if self.batch == self.n:
             self._step(self._ws, self._x, self._y, self._p, self._d)
         else:
             self._shuffle()
-            stop = self.stop
-            for xb, yb, pb, db in zip(*self._full_batches):
-                if stop is not None and stop():
-                    return None  # a stop takes effect within one batch; the epoch does not count
-                self._step(self._ws, xb, yb, pb, db)
+            ask = self.before_batch
+            batches = zip(*self._full_batches)
             if self._tail is not None:
-                self._step(*self._tail)
+                batches = itertools.chain(batches, [self._tail[1:]])
+            for b, (xb, yb, pb, db) in enumerate(batches):
+                if ask is not None:
+                    self.seconds += time.perf_counter() - start
+                    if not ask(b):  # a stop takes effect within one batch; the pass does not count
+                        return None
+                    start = time.perf_counter()
+                ws = self._ws if self._tail is None or b < self.batches - 1 else self._tail[0]
+                self._step(ws, xb, yb, pb, db)
+                self.position = b + 1
+            self.position = 0
         losses = self._loss.mean(self._p, self._seen[1], self._d, self._tmp).reshape(-1)
         self._book(losses)
         self.seconds += time.perf_counter() - start
         return losses
+
+    @property
+    def batches(self) -> int:
+        """Batches (updates) in one pass."""
+        return -(-self.n // self.batch)
 
     def _step(self, ws: Workspace, x, y, p, d) -> None:
         """One optimizer step on a batch: forward (p), error d = p - y, backward, update."""

@@ -51,22 +51,28 @@ class Snapshot:
 
 
 class RunControl:
-    """Thread-safe pause / resume / step / cancel for a run iterated in another thread.
+    """Thread-safe pause / resume / step / cancel / speed for a run iterated in another thread.
 
-    The run checks it before every epoch; while paused, the iterating thread blocks until
-    resumed, stepped (one epoch per step) or cancelled.
+    The run asks it before every update (each mini-batch, or each epoch of full-batch
+    training): while paused, the iterating thread blocks until resumed, stepped (one update per
+    step: a sample for sgd, a mini-batch, an epoch for full batches) or cancelled; with a speed
+    limit it waits until the update is due.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, speed: float | None = None) -> None:
         self._condition = threading.Condition()
         self._paused = False
         self._steps = 0
         self._cancelled = False
+        self._speed: float | None = None
+        self._due: float | None = None
         self.interrupted = False
-        """Paused or cancelled: the run must call :meth:`proceed` before its next epoch."""
+        """Paused, cancelled or paced: the run must call :meth:`proceed` before its next
+        update."""
         self.before_wait: Callable[[], None] | None = None
         """Called in the run's thread just before it blocks on a pause (e.g. to show the last
         epochs before going quiet)."""
+        self.set_speed(speed)
 
     @property
     def paused(self) -> bool:
@@ -76,6 +82,20 @@ class RunControl:
     def cancelled(self) -> bool:
         return self._cancelled
 
+    @property
+    def speed(self) -> float | None:
+        """Epochs per second at most, or None for as fast as it goes."""
+        return self._speed
+
+    def _interrupted(self) -> bool:
+        return self._paused or self._cancelled or self._speed is not None
+
+    def set_speed(self, speed: float | None) -> None:
+        with self._condition:
+            self._speed, self._due = speed, None
+            self.interrupted = self._interrupted()
+            self._condition.notify_all()
+
     def pause(self) -> None:
         with self._condition:
             self._paused = self.interrupted = True
@@ -84,13 +104,14 @@ class RunControl:
         with self._condition:
             self._paused = False
             self._steps = 0  # steps owed while paused are not carried into the next pause
-            self.interrupted = self._cancelled
+            self._due = None
+            self.interrupted = self._interrupted()
             self._condition.notify_all()
 
-    def step(self, epochs: int = 1) -> None:
-        """While paused, let ``epochs`` more epochs run."""
+    def step(self, updates: int = 1) -> None:
+        """While paused, let ``updates`` more updates run."""
         with self._condition:
-            self._steps += epochs
+            self._steps += updates
             self._condition.notify_all()
 
     def cancel(self) -> None:
@@ -98,19 +119,30 @@ class RunControl:
             self._cancelled = self.interrupted = True
             self._condition.notify_all()
 
-    def proceed(self) -> bool:
-        """Called by the run before an epoch when interrupted: wait while paused (unless a step
-        is owed); False once cancelled."""
+    def proceed(self, per_epoch: int = 1) -> bool:
+        """Called by the run before an update when interrupted (``per_epoch`` updates make an
+        epoch): wait while paused (unless a step is owed) and until the update is due at the
+        speed limit; False once cancelled."""
         if self._paused and not self._steps and not self._cancelled and self.before_wait:
             self.before_wait()
         with self._condition:
-            while self._paused and not self._steps and not self._cancelled:
-                self._condition.wait()
-            if self._cancelled:
-                return False
-            if self._paused:
-                self._steps -= 1
-            return True
+            while True:
+                while self._paused and not self._steps and not self._cancelled:
+                    self._condition.wait()
+                if self._cancelled:
+                    return False
+                if self._paused:
+                    self._steps -= 1
+                    return True
+                if self._speed is None:
+                    return True
+                now = time.monotonic()
+                if self._due is None or now - self._due > 0.5:  # a fresh start or far behind
+                    self._due = now
+                if now >= self._due:
+                    self._due += 1.0 / (self._speed * per_epoch)
+                    return True
+                self._condition.wait(self._due - now)  # a pause, a cancel or a new speed wakes it
 
 
 class Run:
@@ -136,7 +168,8 @@ class Run:
         self.net: Network = self.trainer.net
         self.control = control or RunControl()
         control = self.control
-        self.trainer.stop = lambda: control.cancelled
+        batches = self.trainer.batches
+        self.trainer.before_batch = lambda b: not control.interrupted or control.proceed(batches)
         # each Run iterates in a context of its own, where NumPy's floating-point warnings are
         # off (overflow is how divergence shows itself); the caller's error state is untouched
         self._context = contextvars.Context()
@@ -156,6 +189,12 @@ class Run:
     def epoch(self) -> int:
         """Epochs run so far."""
         return self.trainer.epoch
+
+    @property
+    def position(self) -> tuple[int, int]:
+        """(updates done in the current epoch, updates per epoch): (3, 21) is three
+        mini-batches (or samples, for sgd) into an epoch of 21."""
+        return self.trainer.position, self.trainer.batches
 
     @property
     def loss_history(self) -> np.ndarray:
@@ -191,8 +230,9 @@ class Run:
         control, trainer, n = self.control, self.trainer, self.n
         self._over = False
         alive, correct = trainer.alive, trainer.correct
+        full_batch = trainer.batch == n  # else the trainer asks the control before each batch
         for epoch in range(1, trainer.epochs + 1):
-            if control.interrupted and not control.proceed():
+            if full_batch and control.interrupted and not control.proceed():
                 break
             losses = trainer.step_epoch()
             if losses is None:  # cancelled between two batches

@@ -2,23 +2,26 @@
 
 Pick a preset (the lab's sections on both datasets) or type the settings to vary over the main
 form's settings; f9 runs the sweep in the background (f9 again cancels it); the progress bar
-counts the runs and the chart overlays their loss curves as they fill in, one section at a time.
-When the sweep ends its runs join the runs table (f4).
+counts epochs. The chart overlays the loss curves of one panel as they fill in: a section for one
+value of its other varied settings (one dataset), as the command line's charts do, with the
+settings the panel's runs share above it and a legend table beside it. When the sweep ends (or is
+cancelled) its runs join the runs table (f4).
 """
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Input, Label, ProgressBar, Select, Static
-from textual_plotext import PlotextPlot
+from textual.widgets import DataTable, Input, Label, ProgressBar, Select, Static
 
-from engine import ConfigError
-from engine.labels import labels, show
+from engine import Config, ConfigError
+from engine.labels import describe_base, show
 from engine.sweep import PRESETS, Sweep, preset
 from tui.experiment import Experiment
-from tui.plotting import overlay
+from tui.plotting import curves_of, short_loss
+from tui.widgets.plot import Plot, legend_mark
 
 from .live import LiveView
 
@@ -29,6 +32,23 @@ def vary_text(sweep: Sweep) -> str:
     return " ".join(
         f"{key}={','.join(show(v, join='x') for v in values)}" for key, values in sweep.vary
     )
+
+
+def panels(sweep: Sweep) -> dict[str, list[Config]]:
+    """The sweep's runs by panel: one per combination of the varied settings after the first
+    (a section varying lr over two datasets has a panel per dataset), named by them."""
+    others = [key for key, _ in sweep.vary[1:]]
+    groups: dict[str, list[Config]] = {}
+    for config in sweep.configs():
+        name = " ".join(f"{k}={show(getattr(config, k))}" for k in others)
+        groups.setdefault(f"{sweep.name} {name}".strip(), []).append(config)
+    return groups
+
+
+def curve_name(sweep: Sweep, config: Config) -> str:
+    """What a run's curve stands for in its panel: the value of the sweep's first setting."""
+    key = sweep.vary[0][0] if sweep.vary else "run"
+    return f"{key}={show(getattr(config, key))}" if sweep.vary else key
 
 
 class ExperimentsScreen(LiveView):
@@ -55,20 +75,24 @@ class ExperimentsScreen(LiveView):
                 compact=True,
                 id="sweep-preset",
             )
-            yield Label(" Section ", classes="sweep-label")
-            yield Select([], allow_blank=True, compact=True, id="sweep-section", prompt="all")
+            yield Label(" Panel ", classes="sweep-label")
+            yield Select([], allow_blank=True, compact=True, id="sweep-section", prompt="first")
         with Horizontal(classes="sweep-row"):
             yield Label("Vary   ", classes="sweep-label")
             yield Input(
                 "", compact=True, id="sweep-vary", placeholder="lr=0.01,0.1,1 dataset=linear,xor"
             )
         yield Static("", id="sweep-note", markup=False)
-        yield ProgressBar(id="sweep-progress", show_eta=False)
-        yield PlotextPlot(id="sweep-chart")
-        yield Static("", id="sweep-legend", classes="legend", markup=False)
+        yield ProgressBar(id="sweep-progress", show_eta=True)
+        with Horizontal(id="sweep-panel"):
+            yield Plot(id="sweep-chart")
+            yield DataTable(id="sweep-legend", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self._sections: list[str] = []
+        legend = self.query_one("#sweep-legend", DataTable)
+        for column in ("", "run", "loss", "end"):
+            legend.add_column(column, key=column)
         experiment = self.state.experiment
         if experiment.sweeps:
             names = {s.name for s in experiment.sweeps}
@@ -134,7 +158,7 @@ class ExperimentsScreen(LiveView):
             self.tick(force=True)
 
     def _set_sections(self, sweeps: list[Sweep]) -> None:
-        names = [s.name for s in sweeps]
+        names = [name for sweep in sweeps for name in panels(sweep)]
         if names != self._sections:
             self._sections = names
             section = self.query_one("#sweep-section", Select)
@@ -150,44 +174,53 @@ class ExperimentsScreen(LiveView):
     def update_view(self, record) -> None:
         experiment = self.state.experiment
         bar = self.query_one("#sweep-progress", ProgressBar)
-        total = experiment.total
-        bar.update(total=max(total, 1), progress=experiment.finished)
+        done, total = experiment.epochs_done, experiment.epochs_total
+        if bar.total != max(total, 1) or bar.progress != done:
+            bar.update(total=max(total, 1), progress=done)
+        shown = self.shown(experiment)
         if not experiment.sweeps:
             self.say("Pick a preset or type what to vary, then f9.")
         else:
+            self._set_sections(experiment.sweeps)
             self.say(
                 f"sweep {experiment.sweep_id}: {experiment.state}, "
-                f"{experiment.finished}/{total} runs"
+                f"{experiment.finished}/{experiment.total} runs"
                 + (f" - {experiment.error}" if experiment.error else "")
+                + ("\nbase: " + describe_base(shown[1]) if shown else "")
             )
-            self._set_sections(experiment.sweeps)
-        self.plot(experiment)
+        self.plot(experiment, shown)
 
-    def shown_sweep(self, experiment: Experiment) -> Sweep | None:
-        if not experiment.sweeps:
-            return None
+    def shown(self, experiment: Experiment) -> tuple[Sweep, list[Config], str] | None:
+        """The panel on screen: its sweep, its runs' configs and its name."""
         chosen = self.query_one("#sweep-section", Select).value
+        first = None
         for sweep in experiment.sweeps:
-            if sweep.name == chosen:
-                return sweep
-        return experiment.sweeps[0]
+            for name, configs in panels(sweep).items():
+                first = first or (sweep, configs, name)
+                if name == chosen:
+                    return sweep, configs, name
+        return first
 
-    def plot(self, experiment: Experiment) -> None:
-        """The shown section's loss curves (log10), labelled by what differs."""
-        chart = self.query_one("#sweep-chart", PlotextPlot)
-        chart.plt.clear_data()
-        chart.plt.clear_figure()
-        sweep = self.shown_sweep(experiment)
-        curves = []
-        if sweep is not None:
-            configs = sweep.configs()
-            names = labels(configs, [key for key, _ in sweep.vary])
-            for config, name in zip(configs, names):
+    def plot(self, experiment: Experiment, shown) -> None:
+        """The shown panel's loss curves (log scale), and their legend beside them."""
+        chart = self.query_one("#sweep-chart", Plot)
+        legend = self.query_one("#sweep-legend", DataTable)
+        legend.clear()
+        self.series_labels = []
+        outcomes = []
+        if shown is not None:
+            sweep, configs, _ = shown
+            for config in configs:
                 run = experiment.runs.get(config)
-                if run is not None and run.loss_history:
-                    curves.append((name, run))
-        self.series_labels = [name for name, _ in curves]
-        title = f"{sweep.name}: log10(loss) by epoch" if sweep else "no sweep yet"
-        legend = overlay(chart.plt, curves, max(chart.size.width - 10, 10), title)
-        self.query_one("#sweep-legend", Static).update(legend)
-        chart.refresh()
+                if run is None or not run.loss_history:
+                    continue
+                index = len(outcomes)
+                outcomes.append(run)
+                name = curve_name(sweep, config)
+                self.series_labels.append(name)
+                end = "div" if run.diverged else "sat" if run.saturated else ""
+                loss = "-" if run.final_loss is None else short_loss(run.final_loss)
+                legend.add_row(legend_mark(index), Text(name), loss, end)
+        last = max((c.epochs for c in shown[1]), default=None) if shown else None
+        chart.show(curves_of(outcomes, chart.size.width), x_last=last)
+        chart.border_title = f"{shown[2]} (log loss)" if shown else "no sweep yet"

@@ -68,7 +68,9 @@ class LiveView(Screen):
             self.update_view(self.record)
 
     def show_status(self, record: RunRecord | None) -> None:
-        self.query_one(StatusLine).show(record, lambda: self.state.pending().epochs)
+        self.query_one(StatusLine).show(
+            record, lambda: self.state.pending().epochs, self.state.runner.speed
+        )
 
     def update_view(self, record: RunRecord | None) -> None:
         """Draw the view for this run (or for no run yet)."""

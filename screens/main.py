@@ -29,6 +29,7 @@ from tui.messages import (
     TrainingRefused,
     TrainingStarted,
 )
+from tui.runner import next_speed, speed_text
 from tui.session import RunRecord
 from tui.state import AppState
 from tui.widgets.chart import LossChart
@@ -73,7 +74,6 @@ class MainScreen(Screen):
         with contextlib.suppress(DataError):  # the first run's samples, before it starts
             self.table.set_data(*_xy(make_dataset(self.state.initial)))
         self.form.border_title = "Settings"
-        self.chart.border_title = "Loss"
         self.table.border_title = "Samples: ground truth and prediction"
 
     @property
@@ -143,8 +143,20 @@ class MainScreen(Screen):
         self.runner.cancel()
         self.show_status(self.runner.current)
 
+    def action_slower(self) -> None:
+        self._set_speed(faster=False)
+
+    def action_faster(self) -> None:
+        self._set_speed(faster=True)
+
+    def _set_speed(self, faster: bool) -> None:
+        speed = next_speed(self.runner.speed, faster)
+        self.runner.set_speed(speed)
+        self.app.notify(f"at most {speed_text(speed)}", title="Speed", timeout=2)
+        self.show_status(self.runner.current)
+
     def action_step(self) -> None:
-        """One epoch while paused; from no run, start one paused and step it."""
+        """One update while paused; from no run, start one paused and step it."""
         current = self.runner.current
         if self.runner.control is None or current is None or not current.active:
             config = self._valid_settings("Cannot step")
@@ -268,7 +280,7 @@ class MainScreen(Screen):
             self.show_status(None)
 
     def show_status(self, record: RunRecord | None) -> None:
-        self.query_one(StatusLine).show(record, lambda: self.pending().epochs)
+        self.query_one(StatusLine).show(record, lambda: self.pending().epochs, self.runner.speed)
 
 
 def _xy(data: Dataset):

@@ -10,18 +10,19 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
-from textual_plotext import PlotextPlot
+from textual.widgets import DataTable
 
 from engine.labels import labels
 from engine.report import existing_report_files, write_report
-from tui.plotting import overlay, percent, short_loss
+from tui.plotting import curves_of, percent, short_loss
 from tui.session import RunRecord, Session
+from tui.widgets.plot import Plot, legend_mark
 
 from .live import LiveView
 from .prompt import PathPrompt
 
-COLUMNS = ("", "#", "state", "final loss", "acc", "to 100%", "diverged", "settings")
+COLUMNS = ("curve", "#", "state", "final loss", "acc", "to 100%", "settings")
+"""The state says where a run diverged; the settings name what differs first."""
 
 
 class RunsScreen(LiveView):
@@ -37,9 +38,9 @@ class RunsScreen(LiveView):
     ]
 
     def compose_view(self) -> ComposeResult:
+        yield Plot(id="overlay")
+        # the legend: a marked run's row shows its curve's marker in its colour
         yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)
-        yield PlotextPlot(id="overlay")
-        yield Static("", id="overlay-legend", classes="legend", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -67,16 +68,17 @@ class RunsScreen(LiveView):
         cursor = self.selected_id()
         table.clear()
         names = labels([r.config for r in runs]) if runs else []
+        curve = {r.run_id: i for i, r in enumerate(self.marked_runs())}
         for record, name in zip(runs, names):
             loss = "-" if record.loss is None else short_loss(record.loss)
+            index = curve.get(record.run_id)
             table.add_row(
-                "*" if record.run_id in self.session.marked else " ",
+                Text(" ") if index is None else legend_mark(index),
                 str(record.run_id),
                 record.status(),
                 loss,
                 percent(record.outcome.accuracy),
                 "-" if record.outcome.epochs_to_100 is None else str(record.outcome.epochs_to_100),
-                "yes" if record.outcome.diverged else "no",
                 Text(name),  # plain: a CSV file's name in a label may hold "["
                 key=str(record.run_id),
             )
@@ -94,17 +96,16 @@ class RunsScreen(LiveView):
         return [r for r in self.session.runs if r.run_id in self.session.marked]
 
     def plot_marked(self) -> None:
-        """Overlay the marked runs' loss curves (log10), labelled by what differs."""
-        plot = self.query_one("#overlay", PlotextPlot)
-        plot.plt.clear_data()
-        plot.plt.clear_figure()
+        """Overlay the marked runs' loss curves (log scale); the table is their legend."""
+        plot = self.query_one("#overlay", Plot)
         marked = self.marked_runs()
         self.series_labels = labels([r.config for r in marked]) if marked else []
-        curves = [(name, r.outcome) for r, name in zip(marked, self.series_labels)]
-        title = "marked runs: log10(loss) by epoch" if marked else "mark runs with space"
-        legend = overlay(plot.plt, curves, max(plot.size.width - 10, 10), title)
-        self.query_one("#overlay-legend", Static).update(legend)
-        plot.refresh()
+        plot.show(curves_of([r.outcome for r in marked], plot.size.width))
+        plot.border_title = (
+            f"Loss (log scale) of {len(marked)} marked runs: markers in the curve column"
+            if marked
+            else "Loss of the marked runs: space marks the run under the cursor"
+        )
 
     def action_mark(self) -> None:
         run_id = self.selected_id()

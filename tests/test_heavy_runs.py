@@ -112,14 +112,16 @@ def test_a_stop_takes_effect_within_one_mini_batch():
     list(zip(range(2), run))  # two whole epochs
     steps = 0
 
-    def stop() -> bool:  # asked before each batch: cancel during the third epoch's fifth step
+    ask = run.trainer.before_batch
+
+    def before_batch(b: int) -> bool:  # cancel during the third epoch, before its fifth step
         nonlocal steps
         steps += 1
         if steps == 5:
             run.control.cancel()
-        return run.control.cancelled
+        return ask(b)
 
-    run.trainer.stop = stop
+    run.trainer.before_batch = before_batch
     assert list(run) == []  # the third epoch never finished
     assert steps == 5  # the fifth batch did not run
     outcome = run.outcome()

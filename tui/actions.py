@@ -22,6 +22,8 @@ class Action:
     title: str
     """The command palette's name for it (the footer's word is shorter)."""
     tooltip: str
+    essential: bool = False
+    """Shown on the one-line key bar; every action is in help (f1) and the palette (^p)."""
 
     @property
     def id(self) -> str:
@@ -29,7 +31,13 @@ class Action:
 
     def binding(self) -> Binding:
         return Binding(
-            self.key, self.action, self.footer, tooltip=self.tooltip, id=self.id, priority=True
+            self.key,
+            self.action,
+            self.footer,
+            show=self.essential,
+            tooltip=self.tooltip,
+            id=self.id,
+            priority=True,
         )
 
 
@@ -48,10 +56,35 @@ ACTIONS: tuple[Action, ...] = (
         "Train",
         "Train / restart",
         "Train with the form's settings (restarts a run)",
+        essential=True,
     ),
-    Action("ctrl+t", _main("pause"), "Pause", "Pause / resume", "Pause or resume the run"),
-    Action("ctrl+n", _main("step"), "Step", "Step one epoch", "Train one epoch while paused"),
-    Action("ctrl+g", "stop", "Stop", "Stop training", "Stop the run (or the sweep) where it is"),
+    Action("ctrl+t", _main("pause"), "Pause", "Pause / resume", "Pause or resume the run", True),
+    Action(
+        "ctrl+n",
+        _main("step"),
+        "Step",
+        "Step one update",
+        "While paused, one update: a sample (sgd), a mini-batch, or an epoch (full batch)",
+        True,
+    ),
+    Action(
+        "ctrl+g", "stop", "Stop", "Stop training", "Stop the run (or the sweep) where it is", True
+    ),
+    Action(
+        "f7",
+        _main("slower"),
+        "Slower",
+        "Speed: slower",
+        "Fewer epochs per second (max, 1000, 100, 10, 1), to watch it learn",
+        True,
+    ),
+    Action(
+        "f8",
+        _main("faster"),
+        "Faster",
+        "Speed: faster",
+        "More epochs per second, up to as fast as it goes",
+    ),
     Action(
         "ctrl+l",
         _main("reset"),
@@ -129,8 +162,8 @@ ACTIONS: tuple[Action, ...] = (
         "Save screenshot (SVG)",
         "Save what the screen shows as SVG",
     ),
-    Action("f1", "help", "Help", "Help: every key", "List every key"),
-    Action("ctrl+q", "quit", "Quit", "Quit", "Quit backprop-tui"),
+    Action("f1", "help", "Help", "Help: every key", "List every key", True),
+    Action("ctrl+q", "quit", "Quit", "Quit", "Quit backprop-tui", True),
 )
 """Every action of the app, in the order the footer, the palette and the help show them."""
 

@@ -61,16 +61,21 @@ class BackpropApp(App[None]):
         init_weights: str | None = None,
         save_weights: str | None = None,
         budget: int | None = None,
+        speed: float | None = None,
+        plain: bool = False,
     ) -> None:
-        """``budget``: bytes a run (or the sweep's runs at once) may need (engine.memory)."""
+        """``budget``: bytes a run (or the sweep's runs at once) may need (engine.memory);
+        ``speed``: epochs per second at most (None: as fast as it goes); ``plain``: draw only
+        characters a Linux console font has (no braille, no rounded corners)."""
         super().__init__()
         self.autostart = autostart
+        self.plain = plain
         self.session = Session()
         self.experiment = Experiment(self.session, budget)
         self.state = AppState(
             initial=config or Config(),
             session=self.session,
-            runner=Runner(self.session, init_weights, budget),
+            runner=Runner(self.session, init_weights, budget, speed),
             experiment=self.experiment,
             save_weights_to=save_weights,
         )
@@ -83,6 +88,7 @@ class BackpropApp(App[None]):
         return self.screen_stack[0]
 
     def on_mount(self) -> None:
+        self.set_class(self.plain, "-plain")
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGHUP):  # a kill, a closed terminal
             loop.add_signal_handler(signum, self._terminate, signum)
@@ -212,6 +218,8 @@ def run_app(
     init_weights: str | None = None,
     save_weights: str | None = None,
     budget: int | None = None,
+    speed: float | None = None,
+    plain: bool = False,
     headless: bool = False,
 ) -> int:
     """Run the app until the user quits; the exit status is non-zero if it crashed."""
@@ -221,6 +229,8 @@ def run_app(
         init_weights=init_weights,
         save_weights=save_weights,
         budget=budget,
+        speed=speed,
+        plain=plain,
     )
     app.run(headless=headless)
     return app.return_code or 0

@@ -10,6 +10,7 @@ The Experiment starts it, books its messages, and hands the finished runs to the
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sys
 import threading
@@ -20,7 +21,7 @@ from multiprocessing import resource_tracker
 from textual.message import Message
 from textual.message_pump import MessagePump
 
-from engine import Config, DataError, Outcome
+from engine import Config, DataError, Outcome, State
 from engine.memory import MemoryBudgetError
 from engine.outcome import Named
 from engine.parallel import run_sweeps
@@ -60,6 +61,19 @@ class Experiment:
     @property
     def total(self) -> int:
         return len({c for sweep in self.sweeps for c in sweep.configs()})
+
+    @property
+    def epochs_total(self) -> int:
+        """Epochs the sweep's runs train in all (each of its configs once)."""
+        return sum(c.epochs for c in {c for sweep in self.sweeps for c in sweep.configs()})
+
+    @property
+    def epochs_done(self) -> int:
+        """Epochs trained so far; a run that ended early (diverged) counts all of its own."""
+        return sum(
+            config.epochs if run.state.finished else min(run.epochs_run, config.epochs)
+            for config, run in self.runs.items()
+        )
 
     @property
     def finished(self) -> int:
@@ -105,10 +119,14 @@ class Experiment:
             self.state = SweepState.FAILED
         else:
             self.state = SweepState.CANCELLED if message.cancelled else SweepState.DONE
-        finished = [(c, r) for c, r in message.runs.items() if r.state.finished]
-        for config, outcome in finished:
+        # a cancelled sweep's runs that had begun join too, marked stopped where they were
+        kept = [(c, r) for c, r in message.runs.items() if r.state.finished or r.epochs_run]
+        for config, outcome in kept:
+            if not outcome.state.finished:
+                outcome = dataclasses.replace(outcome, state=State.STOPPED)
+                self.runs[config] = outcome
             self.session.add_finished(config, outcome)
-        return len(finished)
+        return len(kept)
 
 
 def pump_sweep(

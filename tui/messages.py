@@ -46,8 +46,10 @@ class TrainingProgress(Message):
     """Accuracy, epochs to 100%, saturation at the last epoch (its loss history left out:
     ``losses`` carries the new epochs)."""
     snapshot: Snapshot
-    """Outputs, weights and dead units at the last epoch."""
+    """Outputs, weights and dead units where the run is (mid-epoch when paused there)."""
     paused: bool
+    position: tuple[int, int] = (0, 1)
+    """(updates done in the current epoch, updates per epoch): see engine.Run.position."""
 
 
 @dataclass

@@ -10,11 +10,7 @@ import numpy as np
 
 from engine import Outcome
 
-LOSS_FLOOR = 1e-300
-"""Losses are clipped here before log10, so a loss of exactly 0 still plots."""
-
-MARKERS = "*+ox#@%&=$"
-"""One plain character per overlaid curve, so curves differ without colour."""
+from .canvas import MARKERS, Curve, log_values
 
 
 def downsample(n: int, points: int) -> np.ndarray:
@@ -38,8 +34,7 @@ def log_losses(outcome: Outcome, points: int) -> tuple[np.ndarray, np.ndarray]:
     (thinned or not), finite ones only."""
     values = np.asarray(outcome.loss_history, dtype=np.float64)
     index = downsample(len(values), points)
-    with np.errstate(all="ignore"):
-        logs = np.log10(np.maximum(values[index], LOSS_FLOOR))
+    logs = log_values(values[index])
     finite = np.isfinite(logs)
     return outcome.history_epochs()[index][finite], logs[finite]
 
@@ -59,6 +54,16 @@ def overlay(plt, curves: list[tuple[str, Outcome]], points: int, title: str) -> 
     plt.ylabel("log10(loss)")
     epoch_axis(plt, longest)
     return "   ".join(legend)
+
+
+def curves_of(outcomes: list[Outcome], width: int) -> list[Curve]:
+    """Log-scale curves of runs' loss histories for a Plot ``width`` columns wide, each with
+    the marker of its place (tui.canvas.MARKERS)."""
+    curves = []
+    for i, outcome in enumerate(outcomes):
+        epochs, values = log_losses(outcome, max(width, 20))
+        curves.append(Curve(epochs, values, MARKERS[i % len(MARKERS)]))
+    return curves
 
 
 def percent(accuracy: float) -> str:

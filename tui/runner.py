@@ -28,6 +28,27 @@ from .messages import (
 from .session import RunRecord, Session
 from .worker import poster, pump, start_thread
 
+SPEEDS: tuple[float | None, ...] = (1.0, 10.0, 100.0, 1000.0, None)
+"""The speed control's steps, slowest first, in epochs per second (None: as fast as it goes)."""
+
+
+def speed_text(speed: float | None) -> str:
+    """ "max", "10 epochs/s", "0.5 epochs/s"."""
+    return "max" if speed is None else f"{speed:g} epochs/s"
+
+
+def next_speed(speed: float | None, faster: bool) -> float | None:
+    """The next step of the speed control up (``faster``) or down from ``speed``."""
+    value = float("inf") if speed is None else speed
+    steps = [float("inf") if s is None else s for s in SPEEDS]
+    if faster:
+        bigger = [s for s in steps if s > value]
+        choice = bigger[0] if bigger else steps[-1]
+    else:
+        smaller = [s for s in steps if s < value]
+        choice = smaller[-1] if smaller else steps[0]
+    return None if choice == float("inf") else choice
+
 
 class Runner:
     """The run training now (if any) and the session it books into."""
@@ -37,8 +58,11 @@ class Runner:
         session: Session,
         init_weights: str | Path | None = None,
         budget: int | None = None,
+        speed: float | None = None,
     ) -> None:
         self.session = session
+        self.speed = speed
+        """Epochs per second at most (None: as fast as it goes), for every run from now."""
         self.init_weights = init_weights
         """--init-weights: runs start from this file until a reset."""
         self.budget = budget
@@ -55,7 +79,7 @@ class Runner:
         receives its messages. The worker sets the run up (data, memory check, network), so
         the screen never waits for it; a run that cannot start is refused by a message."""
         self.stop()
-        control = self.control = RunControl()
+        control = self.control = RunControl(self.speed)
         if paused:
             control.pause()
         record = self.session.start(config, None, paused=paused)
@@ -108,8 +132,14 @@ class Runner:
             record.state = State.PAUSED
             self.control.pause()
 
+    def set_speed(self, speed: float | None) -> None:
+        """The speed limit of the run training now and of the runs to come."""
+        self.speed = speed
+        if self.control is not None:
+            self.control.set_speed(speed)
+
     def step(self) -> None:
-        """One epoch of a paused run."""
+        """One update of a paused run: a sample (sgd), a mini-batch, or an epoch (full batch)."""
         current = self.current
         if self.control is not None and current is not None and current.state is State.PAUSED:
             self.control.step()
@@ -153,6 +183,7 @@ class Runner:
         record.progress(
             message.losses, message.books, message.snapshot, message.paused, message.time
         )
+        record.position = message.position
         return record if record is self.session.current else None  # an old run's tail: kept
 
     def ended(self, message: TrainingEnded) -> RunRecord | None:

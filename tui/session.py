@@ -43,6 +43,8 @@ class RunRecord:
     held: bool = False
     """The worker has shown every epoch and is waiting on a pause."""
     stopping: bool = False
+    position: tuple[int, int] = (0, 1)
+    """(updates done in the epoch under way, updates per epoch), as the worker last said."""
     """A stop was asked for and the worker has not ended yet (a heavy batch may take a while)."""
 
     @property
@@ -133,6 +135,14 @@ class RunRecord:
         if self.state is State.PAUSED and not self.held:
             return "pausing…"  # the epochs run before the worker saw the pause are on their way
         return self.outcome.describe()
+
+    def where(self) -> str:
+        """How far into the epoch under way a paused run is: "+ sample 3/21", or ""."""
+        done, per_epoch = self.position
+        if not done or not self.active:
+            return ""
+        unit = "sample" if self.config.optimizer == "sgd" else "batch"
+        return f" + {unit} {done}/{per_epoch}"
 
 
 class Session:

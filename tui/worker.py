@@ -81,7 +81,8 @@ def pump(
     def flush() -> None:
         nonlocal losses, due
         books = run.progress(history=False)
-        post(TrainingProgress(run_id, losses, books, run.snapshot(), control.paused))
+        snapshot, position = run.snapshot(), run.position
+        post(TrainingProgress(run_id, losses, books, snapshot, control.paused, position))
         losses = []
         due = time.monotonic() + interval
 

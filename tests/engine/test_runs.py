@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 
-from engine import Config, Run, State
+from engine import Config, Run, RunControl, State
 
 
 def history(config):
@@ -92,3 +92,35 @@ def test_pause_step_resume_and_cancel_from_another_thread():
     worker.join(5)
     assert not worker.is_alive()
     assert run.outcome().state is State.STOPPED and len(seen) < 100_000
+
+
+def test_a_paused_run_steps_one_update_at_a_time_and_ends_as_if_never_paused():
+    # 20 samples in mini-batches of 8: three updates an epoch (8, 8 and the last 4)
+    config = Config(dataset="linear", samples=20, optimizer="minibatch", batch_size=8, epochs=4)
+    control = RunControl()
+    control.pause()
+    run = Run(config, control=control)
+    held = threading.Event()
+    seen: list[tuple[int, int, np.ndarray]] = []
+
+    def before_wait() -> None:  # where the run holds, and its weights there
+        seen.append((run.epoch, run.position[0], run.net.theta.copy()))
+        held.set()
+
+    control.before_wait = before_wait
+    thread = threading.Thread(target=lambda: list(run))
+    thread.start()
+    for _ in range(4):
+        assert held.wait(10)
+        held.clear()
+        control.step()
+    assert held.wait(10)
+    assert [(epoch, done) for epoch, done, _ in seen] == [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1)]
+    assert run.position == (1, 3)
+    for (_, _, before), (_, _, after) in zip(seen, seen[1:]):
+        assert not np.array_equal(before, after)  # each step is one real update
+    control.resume()
+    thread.join(10)
+    alone = Run(config)
+    list(alone)
+    assert np.array_equal(run.loss_history, alone.loss_history)  # pausing changes nothing

@@ -29,14 +29,20 @@ async def test_a_preset_runs_in_the_background_and_joins_the_runs_table():
         await until(pilot, lambda: "activation=sigmoid,none" in vary.value)
         await pilot.press("f9")
         await until(pilot, lambda: app.experiment.state == "done", timeout=120)
-        await until(pilot, lambda: len(screen.series_labels) == 4)
-        assert screen.series_labels == [
-            "activation=sigmoid dataset=linear",
-            "activation=sigmoid dataset=xor",
-            "activation=none dataset=linear",
-            "activation=none dataset=xor",
-        ]
+        # one panel per dataset, as the command line's charts: linear first
+        await until(pilot, lambda: len(screen.series_labels) == 2)
+        assert screen.series_labels == ["activation=sigmoid", "activation=none"]
         await on_screen(pilot, "4/4 runs")
+        await on_screen(pilot, "no-activation dataset=linear")
+        await on_screen(pilot, "base: dataset=linear optimizer=gd lr=2")  # what is not varied
+        panel = screen.query_one("#sweep-section")
+        panel.value = "no-activation dataset=xor"
+        await on_screen(pilot, "base: dataset=xor")
+        legend = screen.query_one("#sweep-legend")
+        assert [str(legend.get_row_at(i)[1]) for i in range(legend.row_count)] == [
+            "activation=sigmoid",
+            "activation=none",
+        ]
         assert len(app.session.runs) == 4
         await pilot.press("f4")
         assert isinstance(app.screen, RunsScreen)
@@ -47,14 +53,16 @@ async def test_cancel_midway_then_start_again():
     app = make_app(dataset="xor", epochs=300)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f6")
-        await pick_preset(pilot, 6)  # custom: the form's settings, varied
+        await pick_preset(pilot, 7)  # custom: the form's settings, varied
         await type_into(pilot, "sweep-vary", "epochs=300,5000000")  # one run all but endless
         await pilot.press("f9")
         await until(pilot, lambda: app.experiment.finished == 1, timeout=60)
         await pilot.press("f9")  # cancels
         await until(pilot, lambda: app.experiment.state == "cancelled", timeout=60)
-        # the run that had finished is kept, the other dropped
-        assert [r.config.epochs for r in app.session.runs] == [300]
+        # the run that had finished is kept, and so is the other as far as it got, stopped
+        runs = app.session.runs
+        assert [r.config.epochs for r in runs] == [300, 5000000]
+        assert runs[1].state == "stopped" and 0 < runs[1].epoch < 5000000
         await on_screen(pilot, "cancelled")
         await type_into(pilot, "sweep-vary", "lr=0.5,2")
         await pilot.press("f9")
@@ -64,7 +72,7 @@ async def test_cancel_midway_then_start_again():
         await pilot.pause()  # returns once the app has handled every message sent before it
         assert "stale" not in app.experiment.runs
         await until(pilot, lambda: app.experiment.state == "done", timeout=60)
-        assert len(app.session.runs) == 1 + 2
+        assert len(app.session.runs) == 2 + 2
         assert app.experiment.finished == 2
         await on_screen(pilot, "sweep 2: done, 2/2 runs")
         await pilot.press("ctrl+r")  # the app still trains as before
@@ -78,7 +86,7 @@ async def test_custom_sweep_over_the_forms_settings_and_bad_settings():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f6")
         screen = app.screen
-        await pick_preset(pilot, 6)  # custom
+        await pick_preset(pilot, 7)  # custom
         await type_into(pilot, "sweep-vary", "lr=fast")
         await pilot.press("f9")
         assert app.experiment.state == "idle"
@@ -89,4 +97,7 @@ async def test_custom_sweep_over_the_forms_settings_and_bad_settings():
         configs = list(app.experiment.runs)
         assert sorted((c.lr, c.seed) for c in configs) == [(0.5, 1), (0.5, 2), (2.0, 1), (2.0, 2)]
         assert all(c.epochs == 150 and c.dataset == "xor" for c in configs)
-        await until(pilot, lambda: len(screen.series_labels) == 4)
+        # a panel per seed, a curve per learning rate; the epochs it uses are stated
+        await until(pilot, lambda: screen.series_labels == ["lr=0.5", "lr=2"])
+        await on_screen(pilot, "sweep seed=1")
+        await on_screen(pilot, "epochs=150")

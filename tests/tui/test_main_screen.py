@@ -30,7 +30,17 @@ async def test_xor_autostart_reaches_done_with_every_pane_showing():
         assert rows[0][:4] == ("0", "0.0000", "0.0000", "0") and rows[0][5] == "yes"
         assert all(len(row[4]) == 8 for row in rows)  # predictions with six decimals
         epochs, values = app.main.chart.series
-        assert epochs[-1] == 3000 and 10 <= len(values) <= app.main.chart.size.width
+        assert epochs[-1] == 3000 and 10 <= len(values) <= 2 * app.main.chart.size.width
+        # at 80x24 the plot has 8 rows or more, each tick in the row of the value it labels
+        figure = app.main.chart.figure
+        rows = len(figure.cells)
+        assert rows >= 8 and len(figure.cells[0]) >= 40
+        assert all(any(c != " " for c, _ in row) for row in figure.cells)  # the curve spans it
+        assert len(figure.ticks) >= 2
+        for row, value in figure.ticks:
+            position = (figure.top - value) / (figure.top - figure.bottom) * rows
+            assert abs(position - (row + 0.5)) <= 0.5
+            assert figure.y_labels[row] == f"1e{round(value)}"  # decades as powers of ten
         shown = screen_text(app)  # the panes' titles, and the status under them
         assert all(title in shown for title in ("Settings", "Loss", "Samples", "done  epoch"))
 

@@ -122,11 +122,16 @@ async def test_runs_compared_reopened_removed_and_exported():
         assert isinstance(screen, RunsScreen)
         await until(pilot, lambda: app.focused is not None and app.focused.screen is screen)
         await pilot.press("space", "down", "space")
-        assert screen.series_labels == ["lr=0.5", "lr=2"]  # what differs between the marked
+        # what differs between the marked runs first, then the other key settings
+        assert [name.split()[0] for name in screen.series_labels] == ["lr=0.5", "lr=2"]
         # and the legend names them
         await until(pilot, lambda: "lr=0.5" in screen_text(app) and "lr=2" in screen_text(app))
         await pilot.press("down", "space")
-        assert screen.series_labels == ["lr=0.5 epochs=300", "lr=2 epochs=300", "lr=2 epochs=200"]
+        assert [name.split()[:2] for name in screen.series_labels] == [
+            ["lr=0.5", "epochs=300"],
+            ["lr=2", "epochs=300"],
+            ["lr=2", "epochs=200"],
+        ]
 
         await pilot.press("e")
         await answer_prompt(pilot, "report")
@@ -138,7 +143,9 @@ async def test_runs_compared_reopened_removed_and_exported():
         assert [run["config"]["lr"] for run in summary] == [0.5, 2.0, 2.0]
         assert summary[0]["epochs_run"] == 300 and summary[2]["epochs_run"] == 200
         markdown = Path("report/summary.md").read_text().splitlines()
-        assert len(markdown) == 2 + 3 and "lr=0.5" in markdown[2]
+        assert markdown[0].startswith("base: dataset=xor activation=sigmoid optimizer=gd")
+        rows = [line for line in markdown if line.startswith("| lr=")]
+        assert len(rows) == 3 and "lr=0.5" in rows[0]
         await pilot.press("e")
         await answer_prompt(pilot, "report")
         assert isinstance(app.screen, PathPrompt)  # asks before overwriting

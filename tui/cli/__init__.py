@@ -42,7 +42,33 @@ def app_parser() -> Parser:
     )
     add_training_flags(parser)
     parser.add_argument("--autostart", action="store_true", help="start training at once")
+    parser.add_argument(
+        "--speed",
+        metavar="EPOCHS_PER_SECOND",
+        default="max",
+        help="train at most this many epochs per second, to watch it learn, or 'max' [max]; "
+        "f7 and f8 change it in the app",
+    )
+    parser.add_argument(
+        "--ascii",
+        action="store_true",
+        help="draw only characters a Linux console font has: no braille, no rounded corners "
+        "(the default when TERM=linux)",
+    )
     return parser
+
+
+def parse_speed(text: str) -> float | None:
+    """--speed: "max" (None) or a positive number of epochs per second."""
+    if text.strip().lower() == "max":
+        return None
+    try:
+        speed = float(text)
+    except ValueError:
+        speed = float("nan")
+    if not (0 < speed < float("inf")):
+        raise UsageError("--speed", f"{text!r} is not 'max' or a number of epochs per second > 0")
+    return speed
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -101,6 +127,8 @@ def app_main(argv: list[str]) -> int:
     args = app_parser().parse_args(argv)
     config = run_config(args)
     budget = memory_budget(args)
+    speed = parse_speed(args.speed)
+    plain = args.ascii or os.environ.get("TERM", "").startswith("linux")
     with input_errors():  # the same checks as ctrl+r will make, before the app opens
         memory.check(config, make_dataset(config).n, budget)
         if args.init_weights:
@@ -113,4 +141,6 @@ def app_main(argv: list[str]) -> int:
         init_weights=args.init_weights,
         save_weights=args.save_weights,
         budget=budget,
+        speed=speed,
+        plain=plain,
     )

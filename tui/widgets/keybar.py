@@ -1,7 +1,8 @@
-"""KeyBar: the footer, every key the screen offers, wrapped onto as many lines as it needs.
+"""KeyBar: the footer, one line of the keys that matter most here.
 
-Textual's Footer is one line that scrolls sideways; at 80 columns that hides keys. This one
-packs "key description" items into lines of the widget's width, never splitting an item.
+The screen's own keys come first, then the app's essential ones (tui.actions), as many whole
+"key description" items as fit; "f1 Help" and "^p Commands", which lead to every other key, are
+always at its end. Textual's Footer scrolls sideways instead, hiding keys at 80 columns.
 """
 
 from __future__ import annotations
@@ -10,14 +11,18 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
+PINNED = ("help", "quit")
+"""Actions always on the bar (with the palette), whatever else fits."""
+JOINED = {"main('slower')": ("f7/f8", "Speed")}
+"""Actions shown as one item with their twin, whose own binding is not shown."""
+
 
 class KeyBar(Widget):
     """The screen's shown bindings, "^r Train  ^t Pause ...", wrapped to the width."""
 
     DEFAULT_CSS = """
     KeyBar {
-        height: auto;
-        max-height: 3;
+        height: 1;
         background: $footer-background;
     }
     """
@@ -37,40 +42,50 @@ class KeyBar(Widget):
     def _bindings_changed(self, screen) -> None:
         self.refresh(layout=True)
 
-    def items(self) -> list[tuple[str, str, bool]]:
-        """(key as shown, description, enabled) for every shown binding, in order, once each."""
-        seen, items = set(), []
-        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+    def items(self) -> tuple[list[tuple[str, str, bool]], list[tuple[str, str, bool]]]:
+        """(key as shown, description, enabled) of the shown bindings, once each: the screen's
+        own first, then the app's; and the items always shown at the end."""
+        seen: set[str] = set()
+        own, app, last, pinned_order = [], [], [], []
+        for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            items.append((self.app.get_key_display(binding), binding.description, enabled))
+            key, description = JOINED.get(
+                binding.action, (self.app.get_key_display(binding), binding.description)
+            )
+            item = (key, description, enabled)
+            if binding.action in PINNED:
+                last.append(item)
+                pinned_order.append(PINNED.index(binding.action))
+            else:
+                (app if node is self.app else own).append(item)
+        last = [item for _, item in sorted(zip(pinned_order, last))]
         if self.app.ENABLE_COMMAND_PALETTE:
-            items.append(("^p", "Commands", True))
-        return items
+            last.insert(1, ("^p", "Commands", True))
+        return own + app, last
 
-    def lines(self, width: int) -> list[Text]:
+    def line(self, width: int) -> Text:
+        """As many items as fit in ``width``, the pinned ones last."""
         key_style = self.get_component_rich_style("keybar--key")
         text_style = self.get_component_rich_style("keybar--description")
         dim = self.get_component_rich_style("keybar--disabled")
-        lines, line = [], Text()
-        for key, description, enabled in self.items():
-            item = Text.assemble(
-                (key, key_style + (dim if not enabled else Style())),
-                (" " + description, text_style + (dim if not enabled else Style())),
-            )
-            if line.cell_len and line.cell_len + 2 + item.cell_len > width:
-                lines.append(line)
-                line = Text()
-            if line.cell_len:
-                line.append("  ")
-            line.append_text(item)
-        if line.cell_len:
-            lines.append(line)
-        return lines
 
-    def get_content_height(self, container, viewport, width: int) -> int:
-        return max(1, len(self.lines(width)))
+        def text(key: str, description: str, enabled: bool) -> Text:
+            faded = dim if not enabled else Style()
+            return Text.assemble((key, key_style + faded), (" " + description, text_style + faded))
+
+        items, pinned = self.items()
+        end = Text(" ").join(text(*item) for item in pinned)
+        line = Text(" ")
+        for item in items:
+            piece = text(*item)
+            if line.cell_len + piece.cell_len + 1 + end.cell_len > width:
+                break
+            line.append_text(piece)
+            line.append(" ")
+        line.append_text(end)
+        return line
 
     def render(self) -> Text:
-        return Text("\n").join(self.lines(self.content_region.width or self.size.width))
+        return self.line(self.content_region.width or self.size.width)

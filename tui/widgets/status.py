@@ -11,14 +11,17 @@ from tui.plotting import percent, short_loss
 from tui.session import RunRecord
 
 
-def status_text(record: RunRecord | None, epochs: int) -> str:
-    """The status: state, epoch N/M, loss, accuracy, epochs per second; hints on a second line."""
+def status_text(record: RunRecord | None, epochs: int, limit: float | None = None) -> str:
+    """The status: state, epoch N/M, loss, accuracy, epochs per second (and the speed limit,
+    if any); hints on a second line."""
+    cap = "" if limit is None else f" (limit {limit:g})"
     if record is None:
-        return f"ready  epoch 0/{epochs}  loss -  acc -  - epochs/s"
+        return f"ready  epoch 0/{epochs}  loss -  acc -  - epochs/s{cap}"
     loss = "-" if record.loss is None else short_loss(record.loss)
     accuracy = percent(record.outcome.accuracy) if record.epoch else "-"
-    text = f"{record.status()}  epoch {record.epoch}/{record.config.epochs}  loss {loss}  "
-    text += f"acc {accuracy}{speed(record)}"
+    text = f"{record.status()}  epoch {record.epoch}/{record.config.epochs}{record.where()}  "
+    text += f"loss {loss}  "
+    text += f"acc {accuracy}{speed(record)}" + (cap if record.active else "")
     if record.outcome.saturated and record.state is not State.DIVERGED:
         text += "\nsaturated: every output is stuck at 0 or 1 - the learning rate may be too high"
     elif record.state is State.DIVERGED:
@@ -78,9 +81,12 @@ class StatusLine(Static):
     StatusLine.-error { color: $text-error; }
     """
 
-    def show(self, record: RunRecord | None, epochs: Callable[[], int]) -> None:
-        """Show the run; ``epochs()`` gives the next run's epochs when there is no run."""
-        text = status_text(record, epochs() if record is None else 0)
+    def show(
+        self, record: RunRecord | None, epochs: Callable[[], int], limit: float | None = None
+    ) -> None:
+        """Show the run; ``epochs()`` gives the next run's epochs when there is no run;
+        ``limit`` is the speed limit in epochs per second, if there is one."""
+        text = status_text(record, epochs() if record is None else 0, limit)
         # a new layout only when the height changes: relayout is the costliest redraw
         width = max(self.content_region.width, 1)
         old = _wrapped_lines(str(self.content), width)

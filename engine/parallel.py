@@ -13,6 +13,7 @@ import dataclasses
 import math
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -215,6 +216,9 @@ def _start_worker(stop, queue, parent: int) -> None:
     SIGKILL -- or have died already while this process was starting."""
     global _STOP, _QUEUE
     _STOP, _QUEUE = stop, queue
+    # ctrl+c in a terminal reaches the whole process group: the parent stops the workers
+    # through the event; one dying of it on its own would break the pool under the others
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)

@@ -62,6 +62,7 @@ def start_sweep(tmp_path) -> tuple[subprocess.Popen, set[int]]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # a process group of its own, as a shell's job is
     )
     deadline = time.monotonic() + 30
     while len(descendants(process.pid)) < 2 and time.monotonic() < deadline:
@@ -80,6 +81,18 @@ def test_a_signal_to_a_sweep_stops_it_and_every_worker_within_2_s(signum, tmp_pa
     status = process.wait(timeout=10)
     assert time.monotonic() - start < 2.0
     assert wait_gone(workers, 2.0 - (time.monotonic() - start) + 0.2) == set()
+    assert status == 130
+    assert process.stderr.read().strip().splitlines() == ["backprop-tui: interrupted"]
+
+
+def test_ctrl_c_to_the_whole_job_stops_the_sweep_as_one(tmp_path):
+    # a terminal's ctrl+c reaches every process of the job, the workers too
+    process, workers = start_sweep(tmp_path)
+    start = time.monotonic()
+    os.killpg(process.pid, signal.SIGINT)
+    status = process.wait(timeout=10)
+    assert time.monotonic() - start < 2.0
+    assert wait_gone(workers, 2.0) == set()
     assert status == 130
     assert process.stderr.read().strip().splitlines() == ["backprop-tui: interrupted"]
 

@@ -123,26 +123,32 @@ class RunControl:
         """Called by the run before an update when interrupted (``per_epoch`` updates make an
         epoch): wait while paused (unless a step is owed) and until the update is due at the
         speed limit; False once cancelled."""
-        if self._paused and not self._steps and not self._cancelled and self.before_wait:
-            self.before_wait()
-        with self._condition:
-            while True:
-                while self._paused and not self._steps and not self._cancelled:
-                    self._condition.wait()
-                if self._cancelled:
-                    return False
-                if self._paused:
-                    self._steps -= 1
-                    return True
-                if self._speed is None:
-                    return True
-                now = time.monotonic()
-                if self._due is None or now - self._due > 0.5:  # a fresh start or far behind
-                    self._due = now
-                if now >= self._due:
-                    self._due += 1.0 / (self._speed * per_epoch)
-                    return True
-                self._condition.wait(self._due - now)  # a pause, a cancel or a new speed wakes it
+        flushed = False  # before_wait has run since the run last went on
+        while True:
+            with self._condition:
+                holding = self._paused and not self._steps and not self._cancelled
+                if not (holding and self.before_wait is not None and not flushed):
+                    while self._paused and not self._steps and not self._cancelled:
+                        self._condition.wait()
+                    if self._cancelled:
+                        return False
+                    if self._paused:
+                        self._steps -= 1
+                        return True
+                    if self._speed is None:
+                        return True
+                    now = time.monotonic()
+                    if self._due is None or now - self._due > 0.5:  # a fresh start, far behind
+                        self._due = now
+                    if now >= self._due:
+                        self._due += 1.0 / (self._speed * per_epoch)
+                        return True
+                    # until it is due; a pause, a cancel or a new speed wakes it sooner
+                    self._condition.wait(self._due - now)
+                    flushed = False
+                    continue
+            self.before_wait()  # outside the lock: it may take a while (a snapshot, a message)
+            flushed = True
 
 
 class Run:

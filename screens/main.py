@@ -71,8 +71,7 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         self.state.form = self
-        with contextlib.suppress(DataError):  # the first run's samples, before it starts
-            self.table.set_data(*_xy(make_dataset(self.state.initial)))
+        self.preview_samples()
         self.form.border_title = "Settings"
         self.table.border_title = "Samples: ground truth and prediction"
 
@@ -102,6 +101,24 @@ class MainScreen(Screen):
     def on_config_form_edited(self) -> None:
         if self.runner.current is None:
             self.show_status(None)
+            self.preview_samples()
+
+    def preview_samples(self) -> None:
+        """With no run on screen, the table shows the samples the form's settings give (made
+        in a thread: a large dataset or CSV file never holds the screen)."""
+        config = self.pending()
+
+        def make() -> None:
+            with contextlib.suppress(DataError):
+                data = make_dataset(config)
+                self.app.call_from_thread(show, data)
+
+        def show(data: Dataset) -> None:
+            if self.runner.current is None and self.pending() == config:
+                self.table.set_data(*_xy(data))
+                self.table.set_predictions(None)
+
+        self.run_worker(make, thread=True, exclusive=True, group="samples", exit_on_error=False)
 
     # --- what the keys do (routed here by the app) ------------------------------------------------
 
@@ -278,6 +295,7 @@ class MainScreen(Screen):
             self.chart.reset()
             self.table.set_predictions(None)
             self.show_status(None)
+        self.preview_samples()
 
     def show_status(self, record: RunRecord | None) -> None:
         self.query_one(StatusLine).show(record, lambda: self.pending().epochs, self.runner.speed)

@@ -123,10 +123,7 @@ class BackpropApp(App[None]):
                 title = f"{binding.description}  ({self.get_key_display(binding)})"
                 help_text = binding.tooltip or binding.description
                 yield SystemCommand(title, help_text, partial(screen.run_action, binding.action))
-        ours = {"Quit", "Keys", "Screenshot", "Save screenshot"}
-        for command in super().get_system_commands(screen):
-            if command.title not in ours:
-                yield command
+        # nothing else: Textual's own commands (themes, maximize, ...) are not this app's
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if isinstance(self.screen, ModalScreen) and action not in ("quit", "help"):
@@ -161,7 +158,7 @@ class BackpropApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(VIEWS))
 
     def action_screenshot(self) -> None:
         def save(path: str | None) -> None:

@@ -97,15 +97,19 @@ def draw(
     plot_width = max(width - label_width, 1)
     dots = braille and len(curves) == 1
     cells: list[list[tuple[str, int]]] = [[(" ", -1)] * plot_width for _ in range(rows)]
+    marks: list[set[tuple[int, int]]] = []
     for index, (curve, ok) in enumerate(finite):
         if not ok.any():
+            marks.append(set())
             continue
         u = (top - curve.y[ok]) / (top - bottom) * rows
         v = (curve.x[ok].astype(np.float64) - 1) / (last - 1) * plot_width
         if dots:
             _draw_dots(cells, v * 2, u * 4, index)
         else:
-            _draw_marks(cells, v, u, curve.marker, index)
+            marks.append(_connect(v, u, rows, plot_width))
+    if marks:
+        _share_cells(cells, marks, [c.marker for c in curves])
     x_labels = _x_labels(last, plot_width, label_width)
     return Figure(cells, labels, x_labels, label_width, top, bottom, ticks)
 
@@ -222,9 +226,19 @@ def _draw_dots(cells, columns: np.ndarray, rows: np.ndarray, index: int) -> None
         cells[row][column] = (chr(BRAILLE + value), index)
 
 
-def _draw_marks(cells, columns: np.ndarray, rows: np.ndarray, marker: str, index: int) -> None:
-    for c, r in _connect(columns, rows, len(cells), len(cells[0])):
-        cells[r][c] = (marker, index)
+def _share_cells(cells, marks: list[set[tuple[int, int]]], markers: list[str]) -> None:
+    """Each curve's marker in its cells; where curves cross or lie on each other, a cell goes
+    to the one showing in the fewest cells so far, so no curve is hidden under the others."""
+    owners: dict[tuple[int, int], list[int]] = {}
+    for index, points in enumerate(marks):
+        for point in points:
+            owners.setdefault(point, []).append(index)
+    shown = [0] * len(marks)
+    for point in sorted(owners):
+        index = min(reversed(owners[point]), key=lambda i: shown[i])
+        shown[index] += 1
+        column, row = point
+        cells[row][column] = (markers[index], index)
 
 
 def _connect(columns: np.ndarray, rows: np.ndarray, height: int, width: int) -> set:

@@ -9,8 +9,10 @@ from tui.widgets.status import MIN_HEIGHT, MIN_WIDTH
 from .helpers import (
     field_error,
     finished,
+    focus_by_keys,
     make_app,
     notified,
+    on_screen,
     screen_text,
     status,
     type_into,
@@ -229,3 +231,43 @@ async def test_reset_and_scale_keys():
         await pilot.press("ctrl+l")
         assert status(app).startswith("ready") and chart.epochs == 0
         assert app.main.table.predictions is None
+
+
+async def test_speed_keys_pace_a_run_and_a_paused_sgd_run_steps_one_sample():
+    app = make_app(dataset="linear", samples=20, optimizer="sgd", epochs=100000)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(3):
+            await pilot.press("f7")  # max -> 1000 -> 100 -> 10 epochs per second
+        assert app.state.runner.speed == 10
+        await on_screen(pilot, "limit 10")
+        await pilot.press("ctrl+r")
+        record = app.session.current
+        await until(pilot, lambda: record.epoch >= 3)
+        assert record.epoch < 40  # at 10 a second, never the thousands it runs at full speed
+        await pilot.press("ctrl+t")
+        await until(pilot, lambda: status(app).startswith("paused"))
+        held, done = record.epoch, record.position[0]
+        await pilot.press("ctrl+n")  # one sample: one update of sgd
+        await until(pilot, lambda: record.position != (done, 20) or record.epoch != held)
+        if done < 19:
+            assert record.epoch == held and record.position == (done + 1, 20)
+            assert f"epoch {held}/100000 + sample {done + 1}/20" in status(app)
+        await pilot.press("f8", "f8", "f8")
+        assert app.state.runner.speed is None  # back to as fast as it goes
+        await pilot.press("ctrl+g")
+        await finished(pilot)
+
+
+async def test_reset_after_a_new_dataset_shows_its_samples():
+    app = make_app(dataset="xor", epochs=50)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+r")
+        await finished(pilot)
+        assert app.main.table.visible_rows()[1][1:3] == ("0.0000", "1.0000")  # xor's second
+        await focus_by_keys(pilot, app.main.form.widget("dataset"))
+        await pilot.press("enter", "up", "enter")  # xor -> linear
+        await until(pilot, lambda: app.main.form.peek().dataset == "linear")
+        await type_into(pilot, "samples", "7")
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: len(app.main.table.visible_rows()) == 7)
+        assert all(row[4] == "" for row in app.main.table.visible_rows())  # no predictions

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from engine import Config, Run
 from engine.plane import cell_of
 from screens.boundary import BoundaryScreen
 from screens.main import MainScreen
@@ -14,6 +15,7 @@ from screens.network import NetworkScreen
 from screens.prompt import PathPrompt
 from screens.results import ResultScreen
 from screens.runs import RunsScreen
+from tui.canvas import MARKERS
 
 from .helpers import (
     answer_prompt,
@@ -193,3 +195,27 @@ async def test_every_view_after_a_divergence(recwarn):
             assert "diverged at epoch" in screen_text(app)  # and the view's own
         assert app._exception is None
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+async def test_twelve_marked_runs_each_have_a_curve_and_a_legend_entry_at_80x24():
+    app = make_app()
+    for lr in (0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0):
+        run = Run(Config(dataset="xor", lr=lr, epochs=40))
+        list(run)
+        app.session.add_finished(run.config, run.outcome())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        screen = app.screen
+        assert isinstance(screen, RunsScreen)
+        await until(pilot, lambda: app.focused is not None and app.focused.screen is screen)
+        await pilot.press("a")  # mark all
+        plot = screen.query_one("#overlay")
+        await until(pilot, lambda: plot.figure is not None and len(plot.curves) == 12)
+        assert len(plot.figure.cells) >= 8
+        drawn = {index for row in plot.figure.cells for _, index in row if index >= 0}
+        assert drawn == set(range(12))  # every curve shows somewhere
+        table = screen.query_one("#runs-table")
+        legend = [table.get_row_at(i)[0] for i in range(table.row_count)]
+        assert [mark.plain for mark in legend] == list(MARKERS)  # twelve markers, none twice
+        assert len({str(mark.style) for mark in legend}) == 12  # and twelve colours
+        assert [name.split()[0] for name in screen.series_labels][:2] == ["lr=0.1", "lr=0.2"]

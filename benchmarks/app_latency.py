@@ -1,11 +1,15 @@
 """How fast keys take effect while the app trains, as a user sees it in a real terminal.
 
-    python benchmarks/app_latency.py [--repeats N]
+    python benchmarks/app_latency.py [--repeats N] [--baseline OTHER-backprop-tui]
 
 The app runs in a pseudo-terminal (read back through the pyte emulator) training linear(100)
 flat out. Each measurement is the time from writing a key to the pty until the screen shows its
-effect: for ctrl+t, the status line saying "paused" (and "running" again on the next ctrl+t);
-for Tab, the focus highlight moving in the settings form.
+effect: for ctrl+t, the status line saying "pausing…" or "paused" (and "running" again on the
+next ctrl+t), and separately until it says "paused", the worker holding at the epoch shown; for
+Tab, the focus highlight moving in the settings form.
+
+``--baseline`` measures another installed backprop-tui (e.g. an older version's venv) in the
+same run, session by session in turn, so a busy machine slows both alike.
 """
 
 from __future__ import annotations
@@ -42,28 +46,49 @@ def timed(term: Terminal, key: str, done) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--sessions", type=int, default=2)
+    parser.add_argument("--baseline", help="another backprop-tui executable to measure too")
     args = parser.parse_args()
-    pause, resume, tab = [], [], []
+    programs = {"this": command()}
+    if args.baseline:
+        programs["baseline"] = [args.baseline]
+    results: dict[str, dict[str, list[float]]] = {
+        name: {"pause shown": [], "pause held": [], "resume": [], "tab": []} for name in programs
+    }
+    for _ in range(args.sessions):
+        for name, program in programs.items():
+            measure(program, args.repeats, results[name])
+    print(f"while training linear(100) at 80x24, {args.repeats * args.sessions} times each (ms):")
+    for name, table in results.items():
+        for what, values in table.items():
+            if not values:
+                continue
+            ms = sorted(1000 * v for v in values)
+            print(
+                f"{name:9s} {what:12s} median {statistics.median(ms):6.1f}   "
+                f"worst {ms[-1]:6.1f}   best {ms[0]:6.1f}"
+            )
+
+
+def measure(program: list[str], repeats: int, into: dict[str, list[float]]) -> None:
     flags = ["--dataset", "linear", "--epochs", "10000000", "--autostart"]
-    with Terminal([*command(), *flags], cols=80, rows=24) as term:
+    with Terminal([*program, *flags], cols=80, rows=24) as term:
         term.wait_for("running", timeout=30)
         time.sleep(1.0)  # let training settle into its stride
-        for _ in range(args.repeats):
-            pause.append(timed(term, "ctrl+t", lambda: "paused " in term.text()))
-            resume.append(timed(term, "ctrl+t", lambda: "running " in term.text()))
+        for _ in range(repeats):
+            start = time.perf_counter()
+            term.press("ctrl+t", gap=0)
+            term.wait_until(lambda: "pausing…" in term.text() or "paused " in term.text())
+            into["pause shown"].append(time.perf_counter() - start)
+            term.wait_until(lambda: "paused " in term.text())
+            into["pause held"].append(time.perf_counter() - start)
+            into["resume"].append(timed(term, "ctrl+t", lambda: "running " in term.text()))
             time.sleep(0.3)
             before = form_cells(term)
-            tab.append(timed(term, "tab", lambda b=before: form_cells(term) != b))
+            into["tab"].append(timed(term, "tab", lambda b=before: form_cells(term) != b))
             time.sleep(0.3)
         term.press("ctrl+q")
         term.wait_exit()
-    print(f"while training linear(100) at 80x24, {args.repeats} times each (milliseconds):")
-    for name, values in (("ctrl+t pause", pause), ("ctrl+t resume", resume), ("tab", tab)):
-        ms = sorted(1000 * v for v in values)
-        print(
-            f"{name:14s} median {statistics.median(ms):6.1f}   "
-            f"worst {ms[-1]:6.1f}   best {ms[0]:6.1f}"
-        )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ trained once.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 import multiprocessing
@@ -16,7 +17,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from queue import Empty
@@ -248,15 +249,21 @@ def _in_processes(board: _Board, jobs, progress, stopped, follow) -> None:
         jobs, mp_context=context, initializer=_start_worker, initargs=(stop, queue, os.getpid())
     )
     try:
-        futures = {
-            pool.submit(_train_in_worker, group, tag): tag for tag, group in enumerate(board.tasks)
-        }
+        with _interrupts_held():  # the workers start as they will live: deaf to ctrl+c
+            futures = {
+                pool.submit(_train_in_worker, group, tag): tag
+                for tag, group in enumerate(board.tasks)
+            }
         pending = set(futures)
         while pending:
             if stopped is not None and stopped():
                 break  # what has not finished is dropped; the board keeps its progress
             done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
             _drain(queue, board)
+            if stopped is not None and stopped():
+                # a ctrl+c reaches the whole job: a worker still starting may have died of it,
+                # and its group's result is an error nobody wants
+                break
             for future in done:
                 board.finish(futures[future], future.result())
             if progress is not None:
@@ -264,6 +271,21 @@ def _in_processes(board: _Board, jobs, progress, stopped, follow) -> None:
     finally:
         stop.set()
         _close(pool, queue)
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """SIGINT held back from this thread meanwhile (delivered once it is over). Processes
+    started meanwhile inherit the mask, so a ctrl+c to the whole job while a worker is still
+    starting Python cannot kill it there (its initializer then ignores SIGINT for good)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _close(pool: ProcessPoolExecutor, queue) -> None:

@@ -38,6 +38,8 @@ class RunRecord:
     error: str = ""
     rate: float = 0.0
     """Epochs per second, recently."""
+    wall: float = 0.0
+    """Seconds it has trained, as the app saw it (paused time left out)."""
     clock: float = 0.0
     """When the last progress arrived, or the run started or resumed (monotonic seconds)."""
     held: bool = False
@@ -99,9 +101,8 @@ class RunRecord:
         self.outcome.loss_history.extend(losses)
         self.snapshot = snapshot
         elapsed = now - self.clock
-        seconds = self.outcome.seconds
         if elapsed > 0 and self.state is State.RUNNING:
-            seconds += elapsed
+            self.wall += elapsed
             rate = len(losses) / elapsed
             smoothed = RATE_SMOOTHING * self.rate + (1 - RATE_SMOOTHING) * rate
             self.rate = smoothed if self.rate else rate
@@ -112,7 +113,7 @@ class RunRecord:
             accuracy=books.accuracy,
             epochs_to_100=books.epochs_to_100,
             saturated=books.saturated,
-            seconds=seconds,
+            seconds=books.seconds,
             state=state,
         )
 

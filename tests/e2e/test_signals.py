@@ -55,7 +55,8 @@ def wait_gone(pids: set[int], timeout: float) -> set[int]:
     return alive(pids)
 
 
-def start_sweep(tmp_path) -> tuple[subprocess.Popen, set[int]]:
+def start_sweep(tmp_path, settle: float = 1.0) -> tuple[subprocess.Popen, set[int]]:
+    """The long sweep, once it has two processes below it and ``settle`` seconds more."""
     process = subprocess.Popen(
         [*command(), *LONG_SWEEP],
         cwd=tmp_path,
@@ -67,7 +68,7 @@ def start_sweep(tmp_path) -> tuple[subprocess.Popen, set[int]]:
     deadline = time.monotonic() + 30
     while len(descendants(process.pid)) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
-    time.sleep(1.0)  # the workers are training
+    time.sleep(settle)  # the workers are training (or, with 0, still starting)
     workers = descendants(process.pid)
     assert len(workers) >= 2, "the sweep's worker processes never started"
     return process, workers
@@ -85,9 +86,10 @@ def test_a_signal_to_a_sweep_stops_it_and_every_worker_within_2_s(signum, tmp_pa
     assert process.stderr.read().strip().splitlines() == ["backprop-tui: interrupted"]
 
 
-def test_ctrl_c_to_the_whole_job_stops_the_sweep_as_one(tmp_path):
+@pytest.mark.parametrize("settle", [0.0, 1.0], ids=["workers-starting", "workers-training"])
+def test_ctrl_c_to_the_whole_job_stops_the_sweep_as_one(tmp_path, settle):
     # a terminal's ctrl+c reaches every process of the job, the workers too
-    process, workers = start_sweep(tmp_path)
+    process, workers = start_sweep(tmp_path, settle)
     start = time.monotonic()
     os.killpg(process.pid, signal.SIGINT)
     status = process.wait(timeout=10)

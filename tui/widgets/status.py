@@ -32,7 +32,7 @@ def status_text(record: RunRecord | None, epochs: int, limit: float | None = Non
 def speed(record: RunRecord) -> str:
     """How fast it trains: the recent rate while it runs, the run's average once it has
     ended, "-" while paused or before the first epoch."""
-    seconds = record.outcome.seconds
+    seconds = record.wall
     rate = record.rate if record.active or seconds <= 0 else record.epoch / seconds
     if rate <= 0 or record.state is State.PAUSED or not record.epoch:
         return "  - epochs/s"

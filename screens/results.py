@@ -67,5 +67,5 @@ class ResultScreen(LiveView):
             accuracy = float(np.mean(predicted == labels))
             title = f"Prediction (accuracy {percent(accuracy)})"
             if not finite.all():
-                title = "Prediction: not finite (the run diverged)"
+                title = "Prediction: none (diverged)"  # short: plotext drops a wider one
             scatter(prediction, x[finite], predicted[finite], title)

@@ -105,15 +105,20 @@ class Network:
             w[:] = rng.uniform(-limit, limit, size=w.shape)
             b[:] = 0.0
 
-    def forward(self, ws: Workspace, x: np.ndarray, p: np.ndarray) -> None:
-        """p (1, m) = outputs for the columns x (3, m) = [x1; x2; 1]; ws caches each a_i^T."""
+    def forward(self, ws: Workspace, x: np.ndarray, p: np.ndarray, zs: list | None = None) -> None:
+        """p (1, m) = outputs for the columns x (3, m) = [x1; x2; 1]; ws caches each a_i^T.
+        ``zs``, if given, receives a copy of each layer's z_i^T (engine.explain shows them)."""
         act, matmul = self.activation.forward, self.matmul
         a_in = x
         for layer in ws.hidden:
             matmul(layer.Wb_T, a_in, layer.a)  # z_i^T = Wb_i^T [a_{i-1}^T; 1]
+            if zs is not None:
+                zs.append(layer.a.copy())
             act(layer.a, layer.a)  # a_i^T = f(z_i^T), in place
             a_in = layer.a_ext
         matmul(ws.output.Wb_T, a_in, p)
+        if zs is not None:
+            zs.append(p.copy())
         sigmoid_forward(p, p)
 
     def backward(self, ws: Workspace, x: np.ndarray, p: np.ndarray, d: np.ndarray) -> np.ndarray:

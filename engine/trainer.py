@@ -20,6 +20,7 @@ one it has alone, to the bit. A single run (K = 1) has no model axis at all: its
 
 from __future__ import annotations
 
+import copy
 import itertools
 import math
 import time
@@ -138,6 +139,8 @@ class Trainer:
         False ends the pass there (it does not count). It may block (a pause)."""
         self.position = 0
         """Batches of the current pass done so far (0 between passes)."""
+        self._in_pass = False
+        """A pass of mini-batches has drawn its order (self._order) and not ended."""
 
     def _set_up_batches(self) -> None:
         """Workspaces, and for batched optimizers the shuffled copies and their batch views."""
@@ -172,6 +175,7 @@ class Trainer:
             self._step(self._ws, self._x, self._y, self._p, self._d)
         else:
             self._shuffle()
+            self._in_pass = True
             ask = self.before_batch
             batches = zip(*self._full_batches)
             if self._tail is not None:
@@ -180,16 +184,41 @@ class Trainer:
                 if ask is not None:
                     self.seconds += time.perf_counter() - start
                     if not ask(b):  # a stop takes effect within one batch; the pass does not count
+                        self.position, self._in_pass = 0, False
                         return None
                     start = time.perf_counter()
                 ws = self._ws if self._tail is None or b < self.batches - 1 else self._tail[0]
                 self._step(ws, xb, yb, pb, db)
                 self.position = b + 1
-            self.position = 0
+            self.position, self._in_pass = 0, False
         losses = self._loss.mean(self._p, self._seen[1], self._d, self._tmp).reshape(-1)
         self._book(losses)
         self.seconds += time.perf_counter() - start
         return losses
+
+    def next_batch(self) -> np.ndarray:
+        """Indices into the data of the samples the next update will see (one run): all of them
+        for full batches; else the next batch of the pass under way, or, between passes, the
+        first batch of the next pass (drawn from a copy of the shuffling generator, so the run
+        itself draws the same order)."""
+        if self.batch == self.n:
+            return np.arange(self.n)
+        if self._in_pass:
+            order = self._order
+        else:
+            order = copy.deepcopy(self._shufflers[0]).permutation(self.n)
+        start = self.position * self.batch
+        return order[start : start + self.batch]
+
+    def optimizer_copy(self):
+        """A copy of the optimizer with its state (momentum, Adam's moments and step count),
+        to take the next step on a copy of the weights (engine.explain)."""
+        return copy.deepcopy(self._optimizer)
+
+    @property
+    def loss(self):
+        """The loss (engine.losses.Loss)."""
+        return self._loss
 
     @property
     def batches(self) -> int:
@@ -205,7 +234,7 @@ class Trainer:
     def _shuffle(self) -> None:
         """A fresh random order for the pass; each run draws from its own generator."""
         if self.single:
-            order = self._shufflers[0].permutation(self.n)
+            order = self._order = self._shufflers[0].permutation(self.n)
             for source, seen in zip((self._x, self._y, self._positive), self._seen):
                 np.take(source, order, axis=-1, out=seen)
             return

@@ -23,6 +23,7 @@ import numpy as np
 
 from .config import Config
 from .datasets import Dataset
+from .explain import Step, explain
 from .network import Network
 from .outcome import Outcome
 from .trainer import Trainer, make_dataset, seed_streams
@@ -218,6 +219,22 @@ class Run:
             predictions=predictions,
             weights=self.net.theta.copy(),
             dead=[~np.any(a != 0.0, axis=0) for a in hidden],
+        )
+
+    def explain(self, sample: int | None = None) -> Step:
+        """The next update laid open (engine.explain) at the current weights: on one sample
+        (its index into the data), or, with None, on the samples the next update will see."""
+        indices = self.trainer.next_batch() if sample is None else np.array([sample])
+        return explain(
+            self.net,
+            self.trainer.loss,
+            self.trainer.optimizer_copy(),
+            self.data.x[indices],
+            self.data.y[indices],
+            indices=indices,
+            sample=sample,
+            optimizer_name=self.config.optimizer,
+            lr=self.config.lr,
         )
 
     def progress(self, history: bool = True) -> Outcome:

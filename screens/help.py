@@ -58,7 +58,9 @@ class HelpScreen(ModalScreen[None]):
             yield Static(table, id="help-text")
 
     def on_mount(self) -> None:
-        self.query_one("#dialog").border_title = "Keys (escape closes)"
+        dialog = self.query_one("#dialog")
+        dialog.border_title = "Keys (escape closes; up, down, pgup, pgdn scroll)"
+        dialog.focus()
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)

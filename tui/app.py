@@ -118,7 +118,13 @@ class BackpropApp(App[None]):
             title = f"{action.title}  ({self.get_key_display(binding)})"
             yield SystemCommand(title, action.tooltip, partial(self.run_action, action.action))
         # and the keys of the screen the palette was opened on (views, dialogs)
-        for binding in getattr(screen, "BINDINGS", []):
+        own = [
+            binding
+            for cls in type(screen).__mro__
+            if cls.__module__.startswith("screens.")  # not Textual's (focus, copy, ...)
+            for binding in cls.__dict__.get("BINDINGS", [])
+        ]
+        for binding in own:
             if isinstance(binding, Binding):
                 title = f"{binding.description}  ({self.get_key_display(binding)})"
                 help_text = binding.tooltip or binding.description

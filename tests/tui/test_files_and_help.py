@@ -81,13 +81,19 @@ async def test_help_lists_every_key_with_what_it_does_and_closes():
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
-        await on_screen(pilot, "Keys (escape closes)")  # the dialog is drawn
+        await on_screen(pilot, "Keys (escape closes")  # the dialog is drawn
         # the rows as one line (a long one wraps inside the dialog's border)
         rows = " ".join(screen_text(app).replace("│", " ").split())
         for action in ACTIONS:
             key = app.get_key_display(action.binding())
             assert f" {key} {action.tooltip} " in rows, key
-        # and each view's own keys, under its name
+        # and, further down, each view's own keys under its name
+        dialog = app.screen.query_one("#dialog")
+        await until(pilot, lambda: app.focused is dialog)
+        await pilot.press("end")
+        await until(pilot, lambda: dialog.scroll_y == dialog.max_scroll_y > 0)
+        await on_screen(pilot, "Run the sweep, or cancel it")
+        rows = " ".join(screen_text(app).replace("│", " ").split())
         assert " f4 Runs view space Mark or unmark the run under the cursor " in rows
         assert " f6 Experiments view f9 Run the sweep, or cancel it " in rows
         await pilot.press("escape")

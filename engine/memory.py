@@ -69,7 +69,7 @@ def estimate(config: Config, n: int, models: int = 1) -> int:
         floats += _workspace(sizes, n % batch)
     tail_grads = 1 if batch < n and n % batch else 0
     floats += parameters(sizes) * (2 + tail_grads + OPTIMIZER_STATE.get(config.optimizer, 0))
-    floats += config.epochs  # the loss history
+    floats += config.epochs * (1 + len(sizes) - 1)  # the loss and gradient-norm histories
     training = models * floats * FLOAT
     final = _final_pass(sizes, n) * FLOAT  # one run at a time
     return int(BASE + training + final)

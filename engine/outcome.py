@@ -83,6 +83,9 @@ class Outcome:
     holds epochs k, 2k, 3k, ... and the last one."""
     epochs: int | None = None
     """The epochs run, when the history was thinned."""
+    grad_norms: np.ndarray | None = field(default=None, repr=False, compare=False)
+    """Per epoch of ``loss_history`` (thinned alike) and layer, the Frobenius norm of
+    dL/d[W_i; b_i] at the epoch's last update, where recorded."""
 
     @property
     def epochs_run(self) -> int:
@@ -103,10 +106,13 @@ class Outcome:
             return self
         every = -(-n // cap)
         values = np.asarray(self.loss_history, dtype=np.float64)
-        kept = values[every - 1 :: every]
+        index = np.arange(every - 1, n, every)
         if n % every:
-            kept = np.append(kept, values[-1])
-        return dataclasses.replace(self, loss_history=kept.tolist(), every=every, epochs=n)
+            index = np.append(index, n - 1)
+        norms = None if self.grad_norms is None else self.grad_norms[index]
+        return dataclasses.replace(
+            self, loss_history=values[index].tolist(), every=every, epochs=n, grad_norms=norms
+        )
 
     @property
     def final_loss(self) -> float | None:
@@ -141,6 +147,11 @@ class Outcome:
             values["dead_units"] = self.dead_units
         if self.every != 1:
             values["loss_history_every"] = self.every
+        if self.grad_norms is not None and len(self.grad_norms):
+            if history:
+                rows = self.grad_norms.tolist()
+                values["grad_norms"] = [[finite(v) for v in row] for row in rows]
+            values["final_grad_norms"] = [finite(v) for v in self.grad_norms[-1].tolist()]
         if not history:
             del values["loss_history"]
         return values

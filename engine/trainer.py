@@ -32,7 +32,7 @@ import numpy as np
 from .config import Config
 from .datasets import DATASETS, Dataset, load_csv
 from .losses import LOSSES
-from .network import Network, Workspace, columns_with_ones
+from .network import Network, Workspace, block_shapes, columns_with_ones
 from .optimizers import OPTIMIZERS
 from .outcome import Outcome, State, ended
 from .weights import load_weights
@@ -125,6 +125,19 @@ class Trainer:
         self._ones = np.ones(self.net.theta.shape[-1])
         self._set_up_batches()
         self._history = np.empty((min(self.epochs, 1024), K))
+        # per epoch, run and layer: the squared norm of the epoch's last gradient, times
+        # grad_scale^2 (square roots and the scale are taken when read: two calls an epoch)
+        self._squares = np.empty((len(self._history), K, self.net.depth))
+        counts = [r * c for r, c in block_shapes(first.sizes)]
+        # squares of the gradient, summed per layer by one product with a (P, layers) 0/1 matrix
+        self._layer_of = np.repeat(np.eye(len(counts)), counts, axis=0)
+        self._grad_squared = np.empty_like(self.net.theta)
+        self._grad = None
+        self.record_norms = True
+        """Record the gradient norms (benchmarks/grad_norms.py turns it off to time it)."""
+        self._scale = np.abs(np.asarray(self._optimizer.grad_scale, dtype=np.float64)).reshape(
+            -1, 1
+        )
         self.epoch = 0
         self.alive = np.ones(K, dtype=bool)
         self.diverged_at: list[int | None] = [None] * K
@@ -229,7 +242,8 @@ class Trainer:
         """One optimizer step on a batch: forward (p), error d = p - y, backward, update."""
         self.net.forward(ws, x, p)
         np.subtract(p, y, d)
-        self._optimizer.step(self.net.theta, self.net.backward(ws, x, p, d))
+        self._grad = self.net.backward(ws, x, p, d)
+        self._optimizer.step(self.net.theta, self._grad)
 
     def _shuffle(self) -> None:
         """A fresh random order for the pass; each run draws from its own generator."""
@@ -253,7 +267,17 @@ class Trainer:
             grown = np.empty((min(2 * len(self._history), self.epochs), len(losses)))
             grown[: epoch - 1] = self._history[: epoch - 1]
             self._history = grown
+            squares = np.empty((len(grown), *self._squares.shape[1:]))
+            squares[: epoch - 1] = self._squares[: epoch - 1]
+            self._squares = squares
         self._history[epoch - 1] = losses
+        if self.record_norms:
+            squared = np.multiply(self._grad, self._grad, self._grad_squared)
+            np.dot(
+                squared,
+                self._layer_of,
+                self._squares[epoch - 1].reshape(squared.shape[:-1] + (-1,)),
+            )
         np.greater_equal(self._p, HALF, self._predicted)
         right = np.equal(self._predicted, self._seen[2], self._predicted)
         if self.single:
@@ -301,6 +325,13 @@ class Trainer:
     def losses(self, k: int) -> np.ndarray:
         """Run k's loss per epoch so far (a view: copy it to keep it)."""
         return self._history[: self.epochs_run(k), k]
+
+    def grad_norms(self, k: int) -> np.ndarray:
+        """Run k's gradient norm per epoch and layer (epochs, layers): the Frobenius norm of
+        dL/d[W_i; b_i] at the epoch's last update (a copy)."""
+        scale = self._scale[k if len(self._scale) > 1 else 0, 0]
+        with np.errstate(all="ignore"):
+            return np.sqrt(self._squares[: self.epochs_run(k), k]) / scale
 
     def weights(self, k: int) -> np.ndarray:
         """Run k's flat parameter vector (a view)."""
@@ -351,4 +382,5 @@ class Trainer:
             seconds=self.seconds / len(self.configs),
             state=state,
             predictions=predictions,
+            grad_norms=self.grad_norms(k),
         )

@@ -63,6 +63,9 @@ def test_json_summary_has_every_field(tmp_path):
     assert summary["config"]["epochs"] == 300 and summary["config"]["hidden"] == [4, 4]
     assert summary["diverged"] is False and summary["diverged_at"] is None
     assert summary["wall_seconds"] > 0
+    # per epoch and layer, the norm of the epoch's last gradient
+    assert np.array(summary["grad_norms"]).shape == (300, 3)
+    assert summary["final_grad_norms"] == summary["grad_norms"][-1]
 
 
 def test_log_every_and_quiet(capsys):

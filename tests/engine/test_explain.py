@@ -7,7 +7,7 @@ import threading
 import numpy as np
 import pytest
 
-from engine import Config, Run, RunControl
+from engine import Config, Run, RunControl, train_together
 from engine import textbook as tb
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", "none"]
@@ -116,3 +116,24 @@ def test_explain_changes_nothing():
     run.explain(3)
     assert np.array_equal(run.net.theta, theta)
     assert np.array_equal(run.trainer.optimizer_copy().m, moments)
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "adam"])
+def test_the_first_epochs_gradient_norms_are_those_of_the_explained_batch(optimizer):
+    run = Run(Config(dataset="xor", optimizer=optimizer, epochs=5, hidden=(3, 5)))
+    step = run.explain()  # the whole set: the first epoch's one update
+    list(run)
+    norms = run.outcome().grad_norms
+    assert norms.shape == (5, 3)
+    expected = [np.sqrt(np.sum(la.grad_W**2) + np.sum(la.grad_b**2)) for la in step.layers]
+    close(norms[0], expected)
+    assert np.all(norms[1:] != norms[:-1])  # a new gradient every epoch
+
+
+def test_batched_runs_record_the_norms_each_would_alone():
+    configs = [Config(dataset="xor", lr=lr, epochs=20) for lr in (0.5, 2.0)]
+    together = train_together(configs)
+    for config, outcome in zip(configs, together):
+        alone = Run(config)
+        list(alone)
+        close(outcome.grad_norms, alone.outcome().grad_norms)

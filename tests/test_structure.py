@@ -162,6 +162,7 @@ HEADLESS = {
     "import engine": "import engine; from engine import Config, Run; list(Run(Config(epochs=3)))",
     "train": "main(['train', '--epochs', '20', '--quiet', '--json', 'r.json'])",
     "sweep": "main(['sweep', '--vary', 'lr=0.5,2', '--epochs', '20', '--jobs', '1'])",
+    "explain": "main(['explain', '--steps', '2', '--json', 'e.json'])",
     "sweep --out": "main(['sweep', '--vary', 'lr=0.5,2', '--epochs', '20', '--jobs', '1', "
     "'--out', 'results'])",
 }

@@ -3,6 +3,7 @@
     backprop-tui [FLAGS] [--autostart] [--config FILE.toml]    the app, form prefilled
     backprop-tui train [FLAGS] [--json FILE] [--log-every N] [--quiet]
     backprop-tui sweep (--preset NAME | --vary KEY=V1,V2 | --sweep FILE.toml) [--out DIR]
+    backprop-tui explain [FLAGS] [--sample I | --batch] [--steps N] [--json FILE]
 
 Every bad input ends with one line naming the flag or file and exit status 2, never a traceback.
 Only the app itself loads Textual, through the lazy import in :func:`app_main`.
@@ -30,7 +31,7 @@ from .args import (
     say,
 )
 
-COMMANDS = ("train", "sweep")
+COMMANDS = ("train", "sweep", "explain")
 
 
 def app_parser() -> Parser:
@@ -38,7 +39,7 @@ def app_parser() -> Parser:
         prog="backprop-tui",
         description="Watch a small neural network learn by back-propagation, in the terminal. "
         "Subcommands: 'backprop-tui train --help' trains headless; 'backprop-tui sweep --help' "
-        "runs the lab's experiments.",
+        "runs the lab's experiments; 'backprop-tui explain --help' lays one step open.",
     )
     add_training_flags(parser)
     parser.add_argument("--autostart", action="store_true", help="start training at once")
@@ -86,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .sweep import sweep_main
 
             return sweep_main(argv[1:])
+        if command == "explain":
+            from .explain import explain_main
+
+            return explain_main(argv[1:])
         return app_main(argv)
     except SystemExit as done:  # argparse: --help, or a usage error already printed
         return done.code if isinstance(done.code, int) else USAGE_ERROR

@@ -20,7 +20,7 @@ def close(a, b, tol=1e-12):
 
 
 @pytest.mark.parametrize(
-    "activation, loss, sample", itertools.product(ACTIVATIONS, ["mse", "bce"], [None, 4])
+    "activation, loss, sample", list(itertools.product(ACTIVATIONS, ["mse", "bce"], [None, 4]))
 )
 def test_forward_backward_and_update_agree_with_the_textbook(activation, loss, sample):
     config = Config(dataset="xor", activation=activation, loss=loss, optimizer="gd", lr=0.7)

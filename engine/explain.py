@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .activations import ONE
-from .losses import BCE_EPS, Loss
+from .losses import BCE_EPS, LOSSES, Loss
 from .network import Network, Workspace, columns_with_ones, split_blocks
 
 CHECK_STEP = 1e-3
@@ -284,3 +284,23 @@ def _numeric(net: Network, loss: Loss, columns, labels) -> tuple[np.ndarray, int
             continue
         numeric[j] = (4 * estimates[1] - estimates[0]) / 3
     return numeric, kinks
+
+
+def explain_weights(
+    config, data, weights: np.ndarray, optimizer, indices: np.ndarray, sample: int | None
+) -> Step:
+    """The next update of a run of ``config`` on ``data`` from a snapshot of it: its flat
+    ``weights`` and a copy of its ``optimizer`` (engine.training.Snapshot), on the samples
+    ``indices`` (``sample``: the one index, or None for a batch)."""
+    net = Network.from_weights(config.sizes, config.activation, weights)
+    return explain(
+        net,
+        LOSSES[config.loss],
+        optimizer,
+        data.x[indices],
+        data.y[indices],
+        indices=indices,
+        sample=sample,
+        optimizer_name=config.optimizer,
+        lr=config.lr,
+    )

@@ -326,12 +326,12 @@ class Trainer:
         """Run k's loss per epoch so far (a view: copy it to keep it)."""
         return self._history[: self.epochs_run(k), k]
 
-    def grad_norms(self, k: int) -> np.ndarray:
+    def grad_norms(self, k: int, start: int = 0) -> np.ndarray:
         """Run k's gradient norm per epoch and layer (epochs, layers): the Frobenius norm of
-        dL/d[W_i; b_i] at the epoch's last update (a copy)."""
+        dL/d[W_i; b_i] at the epoch's last update (a copy), from epoch ``start`` + 1 on."""
         scale = self._scale[k if len(self._scale) > 1 else 0, 0]
         with np.errstate(all="ignore"):
-            return np.sqrt(self._squares[: self.epochs_run(k), k]) / scale
+            return np.sqrt(self._squares[start : self.epochs_run(k), k]) / scale
 
     def weights(self, k: int) -> np.ndarray:
         """Run k's flat parameter vector (a view)."""

@@ -49,6 +49,10 @@ class Snapshot:
     """A copy of the flat parameter vector (see engine.network.split_blocks)."""
     dead: list[np.ndarray]
     """Per hidden layer, a bool per unit: its activation is 0 on every sample (a dead ReLU)."""
+    optimizer: object | None = None
+    """A copy of the optimizer with its state, where asked for (to explain the next step)."""
+    next_batch: np.ndarray | None = None
+    """The indices of the samples the next update will see, where asked for."""
 
 
 class RunControl:
@@ -70,6 +74,8 @@ class RunControl:
         self.interrupted = False
         """Paused, cancelled or paced: the run must call :meth:`proceed` before its next
         update."""
+        self.detail = False
+        """A view explains the next step: snapshots carry what that takes."""
         self.before_wait: Callable[[], None] | None = None
         """Called in the run's thread just before it blocks on a pause (e.g. to show the last
         epochs before going quiet)."""
@@ -212,13 +218,17 @@ class Run:
         """Outputs (n,) at the current weights, in the data's order."""
         return self.net.predict(self.data.x)
 
-    def snapshot(self) -> Snapshot:
-        """The current weights and what they do to the data, from one forward pass."""
+    def snapshot(self, detail: bool = False) -> Snapshot:
+        """The current weights and what they do to the data, from one forward pass; with
+        ``detail``, also what it takes to explain the next step (the optimizer's state, the
+        next batch)."""
         predictions, hidden = self.net.inspect(self.data.x)
         return Snapshot(
             predictions=predictions,
             weights=self.net.theta.copy(),
             dead=[~np.any(a != 0.0, axis=0) for a in hidden],
+            optimizer=self.trainer.optimizer_copy() if detail else None,
+            next_batch=self.trainer.next_batch() if detail else None,
         )
 
     def explain(self, sample: int | None = None) -> Step:

@@ -1,7 +1,7 @@
 """ExperimentsScreen: the lab's experiments in one keystroke.
 
 Pick a preset (the lab's sections on both datasets) or type the settings to vary over the main
-form's settings; f9 runs the sweep in the background (f9 again cancels it); the progress bar
+form's settings; ctrl+r runs the sweep in the background (ctrl+g stops it); the progress bar
 counts epochs. The chart overlays the loss curves of one panel as they fill in: a section for one
 value of its other varied settings (one dataset), as the command line's charts do, with the
 settings the panel's runs share above it and a legend table beside it. When the sweep ends (or is
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Label, ProgressBar, Select, Static
 
@@ -54,16 +53,9 @@ def curve_name(sweep: Sweep, config: Config) -> str:
 class ExperimentsScreen(LiveView):
     """Run a sweep and watch its curves fill in."""
 
-    HEADING = "Experiments: f9 runs a sweep (f9 again cancels); its runs join the runs table"
-    BINDINGS = [
-        Binding(
-            # not a priority key: it waits its turn behind keys typed into the Vary field
-            "f9",
-            "run_sweep",
-            "Run/cancel",
-            tooltip="Run the sweep, or cancel it",
-        ),
-    ]
+    HEADING = "Experiments: ctrl+r runs a sweep, ctrl+g stops it; its runs join the runs table"
+    KEY_NAMES = {"main('train')": "Run sweep", "stop": "Stop sweep"}
+    """What the app's keys do here, as the key bar names them."""
 
     def compose_view(self) -> ComposeResult:
         with Horizontal(classes="sweep-row"):
@@ -147,10 +139,8 @@ class ExperimentsScreen(LiveView):
         self.query_one("#sweep-note", Static).update(text)
 
     def action_run_sweep(self) -> None:
+        """Run the sweep the screen describes (a running one is replaced)."""
         experiment = self.state.experiment
-        if experiment.running:
-            experiment.cancel()
-            return
         sweeps = self.sweeps()
         if sweeps:
             experiment.start(sweeps, self.app)
@@ -179,7 +169,7 @@ class ExperimentsScreen(LiveView):
             bar.update(total=max(total, 1), progress=done)
         shown = self.shown(experiment)
         if not experiment.sweeps:
-            self.say("Pick a preset or type what to vary, then f9.")
+            self.say("Pick a preset or type what to vary, then ctrl+r.")
         else:
             self._set_sections(experiment.sweeps)
             self.say(

@@ -98,6 +98,9 @@ class MainScreen(Screen):
     def load_settings(self, config: Config) -> None:
         self.form.load(config)
 
+    def on_sample_table_chosen(self, message: SampleTable.Chosen) -> None:
+        self.app.open_backprop(message.index)
+
     def on_config_form_edited(self) -> None:
         if self.runner.current is None:
             self.show_status(None)

@@ -156,6 +156,13 @@ ACTIONS: tuple[Action, ...] = (
         "Sweeps: the lab's experiments in one keystroke",
     ),
     Action(
+        "f9",
+        _view("backprop"),
+        "Back-prop",
+        "View: back-propagation (one step laid open)",
+        "The next update layer by layer: z, a, delta, dL/dW, the update, the gradient check",
+    ),
+    Action(
         "f12",
         "screenshot",
         "Screenshot",

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen, Screen
 
 from engine import Config
 from engine.files import write_text
+from screens.backprop import BackpropScreen
 from screens.boundary import BoundaryScreen
 from screens.experiments import ExperimentsScreen
 from screens.help import HelpScreen
@@ -43,6 +44,7 @@ VIEWS: dict[str, type[LiveView]] = {
     "runs": RunsScreen,
     "network": NetworkScreen,
     "experiments": ExperimentsScreen,
+    "backprop": BackpropScreen,
 }
 
 
@@ -143,7 +145,11 @@ class BackpropApp(App[None]):
         return True
 
     async def action_main(self, name: str) -> None:
-        """An action of the main screen's run, from wherever the user is."""
+        """An action of the main screen's run, from wherever the user is; in the experiments
+        view, train runs its sweep."""
+        if name == "train" and isinstance(self.screen, ExperimentsScreen):
+            self.screen.action_run_sweep()
+            return
         await self.main.run_action(name)
 
     def action_stop(self) -> None:
@@ -159,6 +165,14 @@ class BackpropApp(App[None]):
         if isinstance(self.screen, LiveView):
             if not isinstance(self.screen, type(view)):
                 self.switch_screen(view)
+        else:
+            self.push_screen(view)
+
+    def open_backprop(self, sample: int | None) -> None:
+        """The back-propagation view, explaining the step on ``sample`` (None: the batch)."""
+        view = BackpropScreen(self.state, sample)
+        if isinstance(self.screen, LiveView):
+            self.switch_screen(view)
         else:
             self.push_screen(view)
 

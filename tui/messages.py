@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from textual.message import Message
 
 from engine import Config, Dataset, Outcome, Snapshot
@@ -50,6 +51,8 @@ class TrainingProgress(Message):
     paused: bool
     position: tuple[int, int] = (0, 1)
     """(updates done in the current epoch, updates per epoch): see engine.Run.position."""
+    norms: np.ndarray | None = None
+    """The new epochs' gradient norms (epochs, layers)."""
 
 
 @dataclass

@@ -69,6 +69,8 @@ class Runner:
         """Bytes a run may need at most (engine.memory), or None."""
         self.control: RunControl | None = None
         """The handle of the run training now, if any."""
+        self.detail = False
+        """Snapshots carry the optimizer's state and the next batch (see explain_detail)."""
 
     @property
     def current(self) -> RunRecord | None:
@@ -80,6 +82,7 @@ class Runner:
         the screen never waits for it; a run that cannot start is refused by a message."""
         self.stop()
         control = self.control = RunControl(self.speed)
+        control.detail = self.detail
         if paused:
             control.pause()
         record = self.session.start(config, None, paused=paused)
@@ -158,6 +161,13 @@ class Runner:
 
     # --- the worker's messages: each returns the record if it is the one on screen ----------------
 
+    def explain_detail(self, wanted: bool) -> None:
+        """Whether the run's snapshots should carry what explaining its next step takes (a
+        view that explains it is open)."""
+        self.detail = wanted
+        if self.control is not None:
+            self.control.detail = wanted
+
     def started(self, message: TrainingStarted) -> RunRecord | None:
         record = self.session.get(message.run_id)
         if record is None:
@@ -184,6 +194,8 @@ class Runner:
             message.losses, message.books, message.snapshot, message.paused, message.time
         )
         record.position = message.position
+        if message.norms is not None and len(message.norms):
+            record.add_norms(message.norms)
         return record if record is self.session.current else None  # an old run's tail: kept
 
     def ended(self, message: TrainingEnded) -> RunRecord | None:

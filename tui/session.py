@@ -47,6 +47,37 @@ class RunRecord:
     stopping: bool = False
     position: tuple[int, int] = (0, 1)
     """(updates done in the epoch under way, updates per epoch), as the worker last said."""
+    norm_rows: list = field(default_factory=list)
+    """While it trains: (epochs, norms) pairs of the gradient norms the worker sent, every
+    ``norm_every``-th epoch kept (the stride doubles as they grow: bounded memory)."""
+    norm_every: int = 1
+    norm_epochs: int = 0
+    """Epochs whose norms have arrived."""
+
+    def add_norms(self, rows: np.ndarray) -> None:
+        """The next epochs' gradient norms (epochs, layers), as the worker sent them."""
+        epochs = np.arange(self.norm_epochs + 1, self.norm_epochs + 1 + len(rows))
+        self.norm_epochs += len(rows)
+        keep = epochs % self.norm_every == 0
+        self.norm_rows.append((epochs[keep], rows[keep]))
+        if sum(len(e) for e, _ in self.norm_rows) > HISTORY_CAP:
+            self.norm_every *= 2
+            self.norm_rows = [
+                (e[e % self.norm_every == 0], v[e % self.norm_every == 0])
+                for e, v in self.norm_rows
+            ]
+
+    def grad_norms(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(epochs, norms (epochs, layers)) of the gradient norms so far, or None."""
+        if self.outcome.grad_norms is not None and len(self.outcome.grad_norms):
+            return self.outcome.history_epochs(), self.outcome.grad_norms
+        if not self.norm_rows:
+            return None
+        return (
+            np.concatenate([e for e, _ in self.norm_rows]),
+            np.concatenate([v for _, v in self.norm_rows]),
+        )
+
     """A stop was asked for and the worker has not ended yet (a heavy batch may take a while)."""
 
     @property

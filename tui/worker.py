@@ -76,13 +76,18 @@ def pump(
     post(TrainingStarted(run_id=run_id, data=run.data))
     control = run.control
     losses: list[float] = []
+    norms_sent = 0
     due = time.monotonic() + interval
 
     def flush() -> None:
         nonlocal losses, due
         books = run.progress(history=False)
-        snapshot, position = run.snapshot(), run.position
-        post(TrainingProgress(run_id, losses, books, snapshot, control.paused, position))
+        nonlocal norms_sent
+        # what explaining the next step takes: when a view asks, and wherever the run holds
+        snapshot, position = run.snapshot(control.detail or control.paused), run.position
+        norms = run.trainer.grad_norms(0, norms_sent)
+        norms_sent += len(norms)
+        post(TrainingProgress(run_id, losses, books, snapshot, control.paused, position, norms))
         losses = []
         due = time.monotonic() + interval
 
@@ -94,6 +99,7 @@ def pump(
                 flush()
         if losses:
             flush()
-        post(TrainingEnded(run_id=run_id, outcome=run.outcome(), snapshot=run.snapshot()))
+        outcome, snapshot = run.outcome(), run.snapshot(detail=True)
+        post(TrainingEnded(run_id=run_id, outcome=outcome, snapshot=snapshot))
     except Exception as error:  # shown to the user as a notification and a state
         post(TrainingFailed(run_id=run_id, error=f"{type(error).__name__}: {error}"))

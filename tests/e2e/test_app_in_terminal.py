@@ -157,19 +157,43 @@ def test_experiments_run_cancel_and_run_again(tmp_path):
         term.wait_for("ready")
         term.press("f6")
         term.wait_for("Preset lab")
-        term.press("f9")
+        term.press("ctrl+r")  # runs the sweep here
         term.wait_for("running,", timeout=60)
-        term.press("f9")
+        term.press("ctrl+g")
         term.wait_for("cancelled", timeout=60)
         term.press("enter")  # the preset list opens
         term.wait_for("custom")
         term.press("down", "down", "down", "enter")
         term.wait_for("Preset no-activation")
-        term.press("f9")
+        term.press("ctrl+r")
         term.wait_for("sweep 2: done, 4/4 runs", timeout=120)
         term.press("escape")
         term.wait_for("Settings")
         term.press("ctrl+r")
         term.wait_for("running")  # training still answers
+        term.press("ctrl+q")
+        assert term.wait_exit() == 0
+
+
+def test_backprop_view_steps_pages_and_survives_a_resize(tmp_path):
+    args = [*command(), "--dataset", "xor", "--optimizer", "sgd", "--epochs", "100000"]
+    with Terminal(args, cwd=str(tmp_path)) as term:
+        term.wait_for("ready")
+        term.press("ctrl+n")  # start paused, one update
+        term.wait_for("paused")
+        term.press("f9")
+        term.wait_for("next update: sample")
+        term.wait_for("δ1=dL/dz")
+        first = re.search(r"next update: sample (\d+)", term.text()).group(1)
+        term.press("ctrl+n")
+        term.wait_until(lambda: f"next update: sample {first} " not in term.text())
+        for i in (2, 3):
+            term.press("]")
+            term.wait_for(f"layer {i} of 3")
+            term.wait_for(f"δ{i}=dL/dz")
+        term.resize(40, 12)
+        term.wait_until(lambda: "Make the terminal at least" in term.text())
+        term.resize(80, 24)
+        term.wait_for("δ3=dL/dz")
         term.press("ctrl+q")
         assert term.wait_exit() == 0

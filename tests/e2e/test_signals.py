@@ -112,7 +112,7 @@ def test_a_signal_to_the_app_during_a_sweep_restores_the_terminal(signum, tmp_pa
         term.wait_for("ready")
         term.press("f6")
         term.wait_for("Experiments")
-        term.press("f9")  # the lab preset: 36 runs over the processes
+        term.press("ctrl+r")  # the lab preset: 36 runs over the processes
         term.wait_for("running", timeout=30)
         time.sleep(1.0)
         assert 1049 << 5 in term.screen.mode  # the app is on the alternate screen

@@ -27,7 +27,7 @@ async def test_a_preset_runs_in_the_background_and_joins_the_runs_table():
         await pick_preset(pilot, 3)  # lab, learning-rates, hidden-units, no-activation
         vary = app.screen.query_one("#sweep-vary")
         await until(pilot, lambda: "activation=sigmoid,none" in vary.value)
-        await pilot.press("f9")
+        await pilot.press("ctrl+r")
         await until(pilot, lambda: app.experiment.state == "done", timeout=120)
         # one panel per dataset, as the command line's charts: linear first
         await until(pilot, lambda: len(screen.series_labels) == 2)
@@ -55,9 +55,9 @@ async def test_cancel_midway_then_start_again():
         await pilot.press("f6")
         await pick_preset(pilot, 7)  # custom: the form's settings, varied
         await type_into(pilot, "sweep-vary", "epochs=300,5000000")  # one run all but endless
-        await pilot.press("f9")
+        await pilot.press("ctrl+r")
         await until(pilot, lambda: app.experiment.finished == 1, timeout=60)
-        await pilot.press("f9")  # cancels
+        await pilot.press("ctrl+g")  # stops it
         await until(pilot, lambda: app.experiment.state == "cancelled", timeout=60)
         # the run that had finished is kept, and so is the other as far as it got, stopped
         runs = app.session.runs
@@ -65,7 +65,7 @@ async def test_cancel_midway_then_start_again():
         assert runs[1].state == "stopped" and 0 < runs[1].epoch < 5000000
         await on_screen(pilot, "cancelled")
         await type_into(pilot, "sweep-vary", "lr=0.5,2")
-        await pilot.press("f9")
+        await pilot.press("ctrl+r")
         await until(pilot, lambda: app.experiment.sweep_id == 2)
         # a late message from the first sweep changes nothing: no stale curves
         app.post_message(SweepProgress(sweep_id=1, runs={"stale": None}))
@@ -75,7 +75,7 @@ async def test_cancel_midway_then_start_again():
         assert len(app.session.runs) == 2 + 2
         assert app.experiment.finished == 2
         await on_screen(pilot, "sweep 2: done, 2/2 runs")
-        await pilot.press("ctrl+r")  # the app still trains as before
+        await pilot.press("escape", "ctrl+r")  # back on the main screen, ctrl+r trains as before
         await until(
             pilot, lambda: app.session.current is not None and app.session.current.epoch > 0
         )
@@ -88,11 +88,11 @@ async def test_custom_sweep_over_the_forms_settings_and_bad_settings():
         screen = app.screen
         await pick_preset(pilot, 7)  # custom
         await type_into(pilot, "sweep-vary", "lr=fast")
-        await pilot.press("f9")
+        await pilot.press("ctrl+r")
         assert app.experiment.state == "idle"
         await on_screen(pilot, "Vary: lr: must be a number")
         await type_into(pilot, "sweep-vary", "lr=0.5,2 seed=1,2")
-        await pilot.press("f9")
+        await pilot.press("ctrl+r")
         await until(pilot, lambda: app.experiment.state == "done", timeout=60)
         configs = list(app.experiment.runs)
         assert sorted((c.lr, c.seed) for c in configs) == [(0.5, 1), (0.5, 2), (2.0, 1), (2.0, 2)]

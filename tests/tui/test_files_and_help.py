@@ -92,10 +92,10 @@ async def test_help_lists_every_key_with_what_it_does_and_closes():
         await until(pilot, lambda: app.focused is dialog)
         await pilot.press("end")
         await until(pilot, lambda: dialog.scroll_y == dialog.max_scroll_y > 0)
-        await on_screen(pilot, "Run the sweep, or cancel it")
+        await on_screen(pilot, "Each layer's gradient norm by epoch")
         rows = " ".join(screen_text(app).replace("│", " ").split())
         assert " f4 Runs view space Mark or unmark the run under the cursor " in rows
-        assert " f6 Experiments view f9 Run the sweep, or cancel it " in rows
+        assert " f9 Back-propagation view ] Show the next layer " in rows
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 

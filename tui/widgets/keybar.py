@@ -51,8 +51,9 @@ class KeyBar(Widget):
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
+            named = getattr(self.screen, "KEY_NAMES", {}).get(binding.action, binding.description)
             key, description = JOINED.get(
-                binding.action, (self.app.get_key_display(binding), binding.description)
+                binding.action, (self.app.get_key_display(binding), named)
             )
             item = (key, description, enabled)
             if binding.action in PINNED:

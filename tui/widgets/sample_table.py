@@ -2,14 +2,19 @@
 
 A Line-API widget: it draws only the rows on screen, straight from NumPy arrays, so a refresh
 costs the same for 21 samples or a million. Column widths are fixed from the data when it is
-set, so no number is ever cut.
+set, so no number is ever cut. With the focus, up and down move a cursor over the rows and
+enter picks the sample under it (the back-propagation view opens on it).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from rich.segment import Segment
+from textual.binding import Binding
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -38,11 +43,29 @@ class SampleTable(ScrollView, can_focus=True):
     }
     SampleTable > .sample-table--header { text-style: bold; color: $text-accent; }
     SampleTable > .sample-table--wrong { color: $text-error; }
+    SampleTable > .sample-table--cursor { text-style: reverse; }
     """
-    COMPONENT_CLASSES = {"sample-table--header", "sample-table--wrong"}
+    COMPONENT_CLASSES = {"sample-table--header", "sample-table--wrong", "sample-table--cursor"}
+    BINDINGS = [
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "move(-1000000000)", "First", show=False),
+        Binding("end", "move(1000000000)", "Last", show=False),
+        Binding("enter", "choose", "Explain", tooltip="Explain the step on this sample (f9)"),
+    ]
+
+    @dataclass
+    class Chosen(Message):
+        """Enter on a row: explain the step on sample ``index``."""
+
+        index: int
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
+        self.cursor = 0
+        """The row under the cursor (shown while the table has the focus)."""
         self.labels = np.zeros(0)
         self._x = np.zeros((0, 2))
         self.predictions: np.ndarray | None = None
@@ -73,6 +96,33 @@ class SampleTable(ScrollView, can_focus=True):
             3,
         ]
         self.virtual_size = Size(sum(self._widths) + 2 * (len(HEADERS) - 1), n + 1)
+        self.cursor = min(self.cursor, max(n - 1, 0))
+        self.refresh()
+
+    def action_move(self, rows: int) -> None:
+        n = len(self.labels)
+        if not n:
+            return
+        self.cursor = min(max(self.cursor + rows, 0), n - 1)
+        visible = max(self.size.height - 1, 1)
+        top = int(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + visible:
+            self.scroll_to(y=self.cursor - visible + 1, animate=False)
+        self.refresh()
+
+    def action_page(self, pages: int) -> None:
+        self.action_move(pages * max(self.size.height - 1, 1))
+
+    def action_choose(self) -> None:
+        if len(self.labels):
+            self.post_message(self.Chosen(self.cursor))
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
         self.refresh()
 
     def set_predictions(self, predictions: np.ndarray | None) -> None:
@@ -113,6 +163,8 @@ class SampleTable(ScrollView, can_focus=True):
             style = base
             if cells[-1] == "no":
                 style = base + self.get_component_rich_style("sample-table--wrong")
+            if index == self.cursor and self.has_focus:
+                style = style + self.get_component_rich_style("sample-table--cursor")
             text = self._line(cells)
         text = text[scroll_x : scroll_x + width].ljust(width)
         return Strip([Segment(text, style)], width)

@@ -60,15 +60,25 @@ class BackpropScreen(LiveView):
 
     HEADING = "Back-propagation: the next update  [ ] layer  n p sample  b batch  g flow"
     BINDINGS = [
-        Binding("right_square_bracket", "layer(1)", "Next layer", tooltip="Show the next layer"),
+        Binding("right_square_bracket", "layer(1)", "Layer", tooltip="Show the next layer"),
         Binding(
-            "left_square_bracket", "layer(-1)", "Prev layer", tooltip="Show the previous layer"
+            "left_square_bracket",
+            "layer(-1)",
+            "Prev layer",
+            show=False,
+            tooltip="Show the previous layer",
         ),
-        Binding("n", "sample(1)", "Next sample", tooltip="Explain the step on the next sample"),
-        Binding("p", "sample(-1)", "Prev sample", tooltip="Explain the previous sample"),
-        Binding("b", "batch", "Batch", tooltip="Explain the update on the batch it sees"),
-        Binding("g", "flow", "Grad flow", tooltip="Each layer's gradient norm by epoch"),
+        Binding("n", "sample(1)", "Sample", tooltip="Explain the step on the next sample"),
+        Binding(
+            "p", "sample(-1)", "Prev sample", show=False, tooltip="Explain the previous sample"
+        ),
+        Binding(
+            "b", "batch", "Batch", show=False, tooltip="Explain the update on the batch it sees"
+        ),
+        Binding("g", "flow", "Flow", tooltip="Each layer's gradient norm by epoch"),
     ]
+    KEYBAR_APP_KEYS = ("main('step')", "main('pause')")
+    """The app's keys the key bar shows here: those that move the step on."""
 
     @dataclass
     class Explained(Message):

@@ -56,6 +56,10 @@ class KeyBar(Widget):
                 binding.action, (self.app.get_key_display(binding), named)
             )
             item = (key, description, enabled)
+            app_keys = getattr(self.screen, "KEYBAR_APP_KEYS", None)
+            shown_here = app_keys is None or binding.action in (*app_keys, *PINNED)
+            if node is self.app and not shown_here:
+                continue
             if binding.action in PINNED:
                 last.append(item)
                 pinned_order.append(PINNED.index(binding.action))

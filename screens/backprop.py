@@ -32,6 +32,8 @@ from tui.widgets.plot import Plot, legend_mark
 
 from .live import LiveView
 
+LABEL_WIDTH, NUMBER_WIDTH = 13, 9
+"""Columns of the tables: the row names, and each number ("+0.12345", "-1.23e-05")."""
 SHOWN_SAMPLES = 8
 """Rows of per-sample values shown for a batch (the JSON of ``explain --batch`` has them all)."""
 
@@ -47,9 +49,9 @@ def number(value: float) -> str:
 def grid(title: str, columns: list[str], rows: list[tuple[str, np.ndarray]]) -> Group:
     """A title line over a table: a name column, then one column per unit."""
     table = Table(box=None, padding=(0, 1), pad_edge=False)
-    table.add_column("", style="bold", no_wrap=True)
+    table.add_column("", style="bold", no_wrap=True, min_width=LABEL_WIDTH)
     for column in columns:
-        table.add_column(column, justify="right", no_wrap=True)
+        table.add_column(column, justify="right", no_wrap=True, min_width=NUMBER_WIDTH)
     for name, values in rows:
         table.add_row(name, *(number(float(v)) for v in values))
     return Group(Text(title, style="bold", no_wrap=True, overflow="ellipsis"), table)
@@ -259,7 +261,10 @@ class BackpropScreen(LiveView):
             *[(f"{name} W{i}", values[0]) for name, values in layer.state.items()],
         ):
             parts.append(grid(title, units, list(zip(inputs, matrix))))
-        self.query_one("#bp-tables", Static).update(Group(*parts))
+        tables = self.query_one("#bp-tables", Static)
+        # never narrower than the numbers: a wide layer scrolls sideways (left, right)
+        tables.styles.width = LABEL_WIDTH + (NUMBER_WIDTH + 1) * len(units) + 2
+        tables.update(Group(*parts))
 
     def draw_flow(self, record: RunRecord | None) -> None:
         plot = self.query_one("#bp-flow", Plot)

@@ -38,3 +38,24 @@ def cell_of(
     column = np.floor((x[:, 0] - x1_min) / (x1_max - x1_min) * columns).astype(int)
     row = np.floor((x2_max - x[:, 1]) / (x2_max - x2_min) * rows).astype(int)
     return np.clip(row, 0, rows - 1), np.clip(column, 0, columns - 1)
+
+
+def grid_points(bounds: tuple[float, float, float, float], columns: int, rows: int) -> np.ndarray:
+    """The (rows * columns, 2) centres of a grid over ``bounds``, row-major, laid out as in
+    :func:`grid_outputs` (row 0 the top, column 0 the left)."""
+    x1_min, x1_max, x2_min, x2_max = bounds
+    x1 = x1_min + (np.arange(columns) + 0.5) * (x1_max - x1_min) / columns
+    x2 = x2_max - (np.arange(rows) + 0.5) * (x2_max - x2_min) / rows
+    return np.stack(np.meshgrid(x1, x2), axis=-1).reshape(-1, 2)
+
+
+def unit_outputs(
+    net: Network, bounds: tuple[float, float, float, float], columns: int, rows: int
+) -> list[np.ndarray]:
+    """Every layer's values over a grid (as :func:`grid_points`), one (rows, columns, units)
+    array per layer of ``net.sizes``: the inputs x1, x2, each hidden layer's activations a_i,
+    and the output."""
+    points = grid_points(bounds, columns, rows)
+    outputs, hidden = net.inspect(points)
+    layers = [points, *hidden, outputs[:, None]]
+    return [layer.reshape(rows, columns, -1) for layer in layers]

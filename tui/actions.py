@@ -145,8 +145,8 @@ ACTIONS: tuple[Action, ...] = (
         "f5",
         _view("network"),
         "Network",
-        "View: network weights",
-        "Each layer's weights and dead units",
+        "View: network (each unit over the plane)",
+        "Each unit's output as a tile over the plane, the weights between, dead units marked",
     ),
     Action(
         "f6",

@@ -135,7 +135,7 @@ def test_every_view_opens_while_training_and_survives_resizes(tmp_path):
             ("f2", "Results: ground truth beside prediction"),
             ("f3", "Decision boundary"),
             ("f4", "Runs: space marks"),
-            ("f5", "Network: weights"),
+            ("f5", "Network: each unit's output"),
         ]:
             term.press(key)
             term.wait_for(heading)

@@ -168,6 +168,7 @@ async def test_network_view_shows_weights_and_flags_dead_units():
         assert any(layer.any() for layer in record.dead)  # this run kills some units
         await pilot.press("f5")
         assert isinstance(app.screen, NetworkScreen)
+        await pilot.press("v")  # the exact values, beside the picture
         await on_screen(pilot, "Layer 1: 2 -> 4 (relu)")
         text = screen_text(app)
         assert "Layer 3: 4 -> 1 (sigmoid output)" in text

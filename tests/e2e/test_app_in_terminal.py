@@ -195,5 +195,13 @@ def test_backprop_view_steps_pages_and_survives_a_resize(tmp_path):
         term.wait_until(lambda: "Make the terminal at least" in term.text())
         term.resize(80, 24)
         term.wait_for("δ3=dL/dz")
+        term.press("escape")  # back to the main screen, then the view again from the palette
+        term.wait_for("Settings")
+        term.press("ctrl+p")
+        term.wait_for("Search")
+        term.press(*"back-propagation")
+        term.wait_for("View: back-propagation")
+        term.press("enter")
+        term.wait_for("layer 1 of 3")
         term.press("ctrl+q")
         assert term.wait_exit() == 0

@@ -10,6 +10,7 @@ engine/textbook.py is the same maths written to be read; the rest is that maths 
 """
 
 from .activations import ACTIVATIONS
+from .blas import DEFAULT_THREADS, use_threads
 from .config import Config, ConfigError, load_toml, save_toml
 from .datasets import DATASETS, DataError, Dataset, load_csv
 from .losses import LOSSES
@@ -23,6 +24,7 @@ from .weights import WeightsError, load_weights, save_weights
 __all__ = [
     "ACTIVATIONS",
     "DATASETS",
+    "DEFAULT_THREADS",
     "LOSSES",
     "OPTIMIZERS",
     "Config",
@@ -46,4 +48,5 @@ __all__ = [
     "save_toml",
     "save_weights",
     "train_together",
+    "use_threads",
 ]

@@ -27,6 +27,7 @@ from .kinds import (
     MAX_HIDDEN_LAYERS,
     MAX_SAMPLES,
     MAX_SEED,
+    MAX_THREADS,
     MAX_UNITS,
     ConfigError,
     Kind,
@@ -35,6 +36,7 @@ from .kinds import (
     layer_sizes,
     one_of,
     positive_number,
+    thread_count,
     whole_number,
 )
 from .losses import LOSSES
@@ -165,6 +167,16 @@ class Config:
         "seed of the data, the initial weights and the shuffling",
     )
     loss: str = setting("mse", "Loss", one_of(LOSSES, "loss"), "loss: " + ", ".join(LOSSES))
+    threads: int | None = setting(
+        None,
+        "Threads",
+        thread_count(),
+        f"BLAS threads for the matrix products, 1..{MAX_THREADS} [1]: changes the speed, "
+        "never the results (see the README)",
+        blank="1",
+    )
+    """None (not set): the process's choice (engine.blas.for_training), 1 unless chosen; the
+    flags, the form and a report show it only where it is set."""
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):

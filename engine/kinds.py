@@ -14,6 +14,7 @@ MAX_UNITS = 1024
 MAX_SAMPLES = 1_000_000
 MAX_EPOCHS = 10_000_000
 MAX_SEED = 2**32 - 1
+MAX_THREADS = 256
 
 
 class ConfigError(ValueError):
@@ -168,3 +169,15 @@ def layer_sizes() -> Kind:
             )
 
     return Kind(parse, check, "H1,H2")
+
+
+def thread_count() -> Kind:
+    """BLAS threads: a whole number from 1 to MAX_THREADS, or None (blank): the default."""
+    number = whole_number(1, MAX_THREADS, optional=True)
+
+    def parse(name: str, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None  # "auto" or "none" would suggest something else than the default: 1
+        return _parse_int(name, value)
+
+    return Kind(parse, number.check, "N")

@@ -24,7 +24,7 @@ from queue import Empty
 
 import numpy as np
 
-from . import memory
+from . import blas, memory
 from .config import Config
 from .labels import labels
 from .outcome import Outcome, State
@@ -210,13 +210,16 @@ PARENT_CHECK = 0.2
 """Seconds between a worker's checks that the process that started it is still there."""
 
 
-def _start_worker(stop, queue, parent: int) -> None:
+def _start_worker(stop, queue, parent: int, threads: int | None = None) -> None:
     """In a worker process, before any task: print nothing (an app may be drawing on the
     terminal; results and errors come back through the futures), keep the sweep's stop event
-    and progress queue, and exit at once should the parent (pid ``parent``) die, even by
-    SIGKILL -- or have died already while this process was starting."""
+    and progress queue, limit BLAS to the parent's ``threads`` (None: the default, one: a
+    thread per core in each of ``jobs`` processes would only fight over the cores), and exit
+    at once should the parent (pid ``parent``) die, even by SIGKILL -- or have died already
+    while this process was starting."""
     global _STOP, _QUEUE
     _STOP, _QUEUE = stop, queue
+    blas.use_threads(threads)
     # ctrl+c in a terminal reaches the whole process group: the parent stops the workers
     # through the event; one dying of it on its own would break the pool under the others
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -245,8 +248,9 @@ def _in_processes(board: _Board, jobs, progress, stopped, follow) -> None:
     context = multiprocessing.get_context("spawn")
     stop = context.Event()
     queue = context.Queue() if follow and progress else None
+    initargs = (stop, queue, os.getpid(), blas.threads())
     pool = ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_start_worker, initargs=(stop, queue, os.getpid())
+        jobs, mp_context=context, initializer=_start_worker, initargs=initargs
     )
     try:
         with _interrupts_held():  # the workers start as they will live: deaf to ctrl+c

@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import blas
 from .config import Config
 from .datasets import Dataset
 from .explain import Step, explain
@@ -165,7 +166,8 @@ class Run:
     initial weights; ``control`` is a handle made before the run (to pause or cancel it while it
     is being set up in another thread). The data, the initial weights and the shuffling each
     draw from their own stream of ``config.seed``, so the same config gives the same loss
-    history bit for bit.
+    history bit for bit. As it starts training it sets the process's BLAS threads
+    (engine.blas.for_training): ``config.threads``, else the process's choice, else one.
     """
 
     def __init__(
@@ -260,6 +262,7 @@ class Run:
 
     def _train(self):
         np.seterr(all="ignore")  # inside self._context: see __init__
+        blas.for_training(self.config.threads)  # as training starts, not as the Run is made
         control, trainer, n = self.control, self.trainer, self.n
         self._over = False
         alive, correct = trainer.alive, trainer.correct
@@ -291,6 +294,7 @@ def train_together(
     ``progress(trainer)`` is called about every ``every`` seconds and at the end, and
     ``cancelled()`` is asked as often (it may be a call to another process).
     """
+    blas.for_training(max((c.threads for c in configs if c.threads), default=None))
     trainer = Trainer(configs)
     due = time.perf_counter() + every
     stopped = False

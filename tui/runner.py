@@ -15,7 +15,7 @@ from pathlib import Path
 
 from textual.message_pump import MessagePump
 
-from engine import Config, Run, RunControl, State, make_dataset, memory
+from engine import Config, Run, RunControl, State, make_dataset, memory, use_threads
 from engine.weights import activation_note
 
 from .messages import (
@@ -89,6 +89,7 @@ class Runner:
         init_weights, budget = self.init_weights, self.budget
 
         def set_up() -> Run:
+            use_threads(config.threads)  # a blank field is the default again, not the last run's
             data = make_dataset(config)
             memory.check(config, data.n, budget)
             return Run(config, data, init_weights=init_weights, control=control)

@@ -14,7 +14,9 @@ def table_rows(text: str) -> list[str]:
 
 def test_xor_autostart_at_80x24_reaches_done_and_quits_cleanly(tmp_path):
     with Terminal([*command(), "--dataset", "xor", "--autostart"], cwd=str(tmp_path)) as term:
-        term.wait_for("done", timeout=60)
+        # the whole final status (a frame may be read half-written: wait for all of it)
+        final = re.compile(r"done\s+epoch 10000/10000\s.*acc 100%.*epochs/s avg")
+        term.wait_until(lambda: final.search(term.text()) is not None, timeout=60)
         screen = term.text()
         assert "Settings" in screen and "Dataset" in screen and "Learn rate" in screen
         assert "Loss" in screen and "epoch" in screen  # the chart and its axis

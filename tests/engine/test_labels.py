@@ -31,7 +31,7 @@ def test_common_settings_are_every_applying_setting_that_does_not_differ():
     assert shared["samples"] == 100  # applies to the linear run, the same wherever it applies
     assert "batch_size" not in shared  # applies to none of them (gd)
     applying = set(shared) | set(differing(configs)) | {"dataset"}
-    assert applying == {n for n in SETTINGS if n not in ("data", "batch_size")}
+    assert applying == {n for n in SETTINGS if n not in ("data", "batch_size", "threads")}
     assert describe_base(configs) == (
         "activation=sigmoid optimizer=gd hidden=4,4 samples=100 noise=0 epochs=10000 seed=1 "
         "loss=mse"

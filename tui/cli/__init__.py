@@ -17,7 +17,7 @@ import sys
 import threading
 from collections.abc import Sequence
 
-from engine import Network, load_weights, make_dataset, memory
+from engine import Network, load_weights, make_dataset, memory, use_threads
 from tui.crash import crash_line, write_crash_log
 
 from .args import (
@@ -131,6 +131,7 @@ def prog_of(command: str | None) -> str:
 def app_main(argv: list[str]) -> int:
     args = app_parser().parse_args(argv)
     config = run_config(args)
+    use_threads(config.threads)  # the app's own NumPy work too; each run sets its own
     budget = memory_budget(args)
     speed = parse_speed(args.speed)
     plain = args.ascii or os.environ.get("TERM", "").startswith("linux")

@@ -18,7 +18,7 @@ import json
 
 import numpy as np
 
-from engine import Run, make_dataset, memory
+from engine import Run, make_dataset, memory, use_threads
 from engine.explain import Step
 from engine.files import write_text
 
@@ -57,6 +57,7 @@ def explain_parser() -> Parser:
 def explain_main(argv: list[str]) -> int:
     args = explain_parser().parse_args(argv)
     config = run_config(args)
+    use_threads(config.threads)
     steps = _whole("--steps", args.steps, 0)
     check_writable("--json", args.json)
     budget = memory_budget(args)

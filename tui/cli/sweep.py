@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from engine import Config, ConfigError, load_toml
+from engine import Config, ConfigError, load_toml, use_threads
 from engine.config import SETTINGS
 from engine.files import write_text
 from engine.labels import show
@@ -138,6 +138,7 @@ def stop_on_signals() -> Iterator[threading.Event]:
 def sweep_main(argv: list[str]) -> int:
     args = sweep_parser().parse_args(argv)
     sweeps = sweeps_from_args(args)
+    use_threads(_threads(sweeps, args))  # here and, through engine.parallel, in every worker
     jobs = _jobs(args.jobs)
     check_writable("--save-sweep", args.save_sweep)
     check_directory("--out", args.out, args.force)
@@ -177,6 +178,16 @@ def sweep_main(argv: list[str]) -> int:
                 write_text(where / f"chart_{setting}.txt", chart(result, setting))
         say(f"written to {args.out}/")
     return 0
+
+
+def _threads(sweeps: list[Sweep], args) -> int | None:
+    """The BLAS threads of the sweep's processes (--threads, or its config's; None: the
+    default). A process has one limit for all the runs it trains, so it is not varied."""
+    if any(key == "threads" for sweep in sweeps for key, _ in sweep.vary):
+        where = "--preset" if args.preset else "--sweep" if args.sweep else "--vary"
+        reason = "threads cannot be varied: it sets how fast the whole sweep trains (--threads N)"
+        raise UsageError(where, reason)
+    return max((c.threads for s in sweeps for c in s.configs() if c.threads), default=None)
 
 
 def _jobs(text: str | None) -> int:

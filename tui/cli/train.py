@@ -18,7 +18,7 @@ import os
 import sys
 from typing import IO
 
-from engine import Run, WeightsError, make_dataset, memory, save_weights
+from engine import Run, WeightsError, make_dataset, memory, save_weights, use_threads
 from engine.files import write_text
 from engine.labels import no_effect
 from engine.outcome import Outcome, finite
@@ -56,6 +56,7 @@ def train_parser() -> Parser:
 def train_main(argv: list[str]) -> int:
     args = train_parser().parse_args(argv)
     config = run_config(args)
+    use_threads(config.threads)  # before any NumPy work: one thread unless --threads N
     log_every = positive_int("--log-every", args.log_every)
     check_writable("--json", args.json)
     budget = memory_budget(args)

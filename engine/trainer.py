@@ -63,6 +63,12 @@ def seed_streams(seed: int) -> tuple[np.random.Generator, ...]:
     return tuple(np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
 
 
+NORM_ROWS = 64
+"""Epochs of gradients buffered before their norms are summed (see Trainer._sum_norms)."""
+NORM_FLOATS = 1 << 16
+"""At most this many floats buffered per run: a large network sums every epoch or so."""
+
+
 def make_dataset(config: Config) -> Dataset:
     """The config's data: its CSV file, or the built-in dataset drawn from the config's seed."""
     if config.data:
@@ -126,12 +132,16 @@ class Trainer:
         self._set_up_batches()
         self._history = np.empty((min(self.epochs, 1024), K))
         # per epoch, run and layer: the squared norm of the epoch's last gradient, times
-        # grad_scale^2 (square roots and the scale are taken when read: two calls an epoch)
+        # grad_scale^2 (square roots and the scale are taken when read). An epoch only copies
+        # its gradient into a buffer (one call); every NORM_ROWS epochs the buffer's squares
+        # are summed per layer at once, by one product with a (P, layers) 0/1 matrix
         self._squares = np.empty((len(self._history), K, self.net.depth))
         counts = [r * c for r, c in block_shapes(first.sizes)]
-        # squares of the gradient, summed per layer by one product with a (P, layers) 0/1 matrix
         self._layer_of = np.repeat(np.eye(len(counts)), counts, axis=0)
-        self._grad_squared = np.empty_like(self.net.theta)
+        rows = max(1, min(NORM_ROWS, NORM_FLOATS // self.net.theta.size))
+        self._grads = np.empty((rows, *self.net.theta.shape))
+        self._pending = 0
+        """Epochs whose gradient is in the buffer, not yet summed into _squares."""
         self._grad = None
         self.record_norms = True
         """Record the gradient norms (benchmarks/grad_norms.py turns it off to time it)."""
@@ -272,12 +282,10 @@ class Trainer:
             self._squares = squares
         self._history[epoch - 1] = losses
         if self.record_norms:
-            squared = np.multiply(self._grad, self._grad, self._grad_squared)
-            np.dot(
-                squared,
-                self._layer_of,
-                self._squares[epoch - 1].reshape(squared.shape[:-1] + (-1,)),
-            )
+            np.copyto(self._grads[self._pending], self._grad)
+            self._pending += 1
+            if self._pending == len(self._grads):
+                self._sum_norms()
         np.greater_equal(self._p, HALF, self._predicted)
         right = np.equal(self._predicted, self._seen[2], self._predicted)
         if self.single:
@@ -326,9 +334,22 @@ class Trainer:
         """Run k's loss per epoch so far (a view: copy it to keep it)."""
         return self._history[: self.epochs_run(k), k]
 
+    def _sum_norms(self) -> None:
+        """Sum the buffered gradients' squares per layer into their epochs' rows."""
+        rows, first = self._pending, self.epoch - self._pending
+        if not rows:
+            return
+        grads = self._grads[:rows]
+        target = self._squares[first : first + rows].reshape(*grads.shape[:-1], -1)
+        with np.errstate(all="ignore"):  # a diverged run's gradient overflows
+            np.multiply(grads, grads, out=grads)
+            np.dot(grads, self._layer_of, target)
+        self._pending = 0
+
     def grad_norms(self, k: int, start: int = 0) -> np.ndarray:
         """Run k's gradient norm per epoch and layer (epochs, layers): the Frobenius norm of
         dL/d[W_i; b_i] at the epoch's last update (a copy), from epoch ``start`` + 1 on."""
+        self._sum_norms()
         scale = self._scale[k if len(self._scale) > 1 else 0, 0]
         with np.errstate(all="ignore"):
             return np.sqrt(self._squares[start : self.epochs_run(k), k]) / scale

@@ -63,10 +63,9 @@ def seed_streams(seed: int) -> tuple[np.random.Generator, ...]:
     return tuple(np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
 
 
-NORM_ROWS = 64
-"""Epochs of gradients buffered before their norms are summed (see Trainer._sum_norms)."""
-NORM_FLOATS = 1 << 16
-"""At most this many floats buffered per run: a large network sums every epoch or so."""
+# gradients buffered before their norms are summed (Trainer._sum_norms): NORM_ROWS epochs
+# worth, at most NORM_FLOATS floats a run (a large network sums every epoch or so)
+NORM_ROWS, NORM_FLOATS = 64, 1 << 16
 
 
 def make_dataset(config: Config) -> Dataset:
@@ -143,8 +142,7 @@ class Trainer:
         self._pending = 0
         """Epochs whose gradient is in the buffer, not yet summed into _squares."""
         self._grad = None
-        self.record_norms = True
-        """Record the gradient norms (benchmarks/grad_norms.py turns it off to time it)."""
+        self.record_norms = True  # benchmarks/grad_norms.py turns it off to time it
         self._scale = np.abs(np.asarray(self._optimizer.grad_scale, dtype=np.float64)).reshape(
             -1, 1
         )
@@ -237,11 +235,6 @@ class Trainer:
         """A copy of the optimizer with its state (momentum, Adam's moments and step count),
         to take the next step on a copy of the weights (engine.explain)."""
         return copy.deepcopy(self._optimizer)
-
-    @property
-    def loss(self):
-        """The loss (engine.losses.Loss)."""
-        return self._loss
 
     @property
     def batches(self) -> int:

@@ -25,6 +25,7 @@ from . import blas
 from .config import Config
 from .datasets import Dataset
 from .explain import Step, explain
+from .losses import LOSSES
 from .network import Network
 from .outcome import Outcome
 from .trainer import Trainer, make_dataset, seed_streams
@@ -239,7 +240,7 @@ class Run:
         indices = self.trainer.next_batch() if sample is None else np.array([sample])
         return explain(
             self.net,
-            self.trainer.loss,
+            LOSSES[self.config.loss],
             self.trainer.optimizer_copy(),
             self.data.x[indices],
             self.data.y[indices],

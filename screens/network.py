@@ -29,8 +29,9 @@ from textual.widgets import Static
 from engine.network import Network, split_blocks
 from engine.plane import extent, unit_outputs
 from tui.session import RunRecord
+from tui.tiles import Frame, make_frame
 from tui.widgets.boundary_map import HIGH, LOW
-from tui.widgets.neuron_tiles import Frame, NeuronTiles, TilesCaption, make_frame
+from tui.widgets.neuron_tiles import NeuronTiles, TilesCaption
 
 from .live import LiveView
 

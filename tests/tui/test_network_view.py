@@ -6,7 +6,7 @@ from engine import Config
 from engine.network import split_blocks
 from screens.network import NetworkScreen
 from tui.app import BackpropApp
-from tui.widgets.neuron_tiles import LEVELS, weight_text
+from tui.tiles import LEVELS, weight_text
 
 from .helpers import finished, make_app, on_screen, screen_text, until
 

@@ -18,9 +18,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from engine.plane import cell_of
+from tui.tiles import LEVELS
 
-LEVELS = 21
-"""Shades of each colour: outputs are rounded to 1/20 before drawing."""
 LOW, HIGH = Color.parse("#2f7fd1"), Color.parse("#f28e2b")
 SHADES = " ·░▒"
 MARKS = ("o", "x")

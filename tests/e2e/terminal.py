@@ -80,6 +80,10 @@ class Terminal:
         self._set_size(cols, rows)
         environment = dict(os.environ)
         environment.pop("NO_COLOR", None)
+        # the size is the pty's: COLUMNS and LINES (pytest-xdist exports them) would win over
+        # it in shutil.get_terminal_size, and the app would never see a resize
+        environment.pop("COLUMNS", None)
+        environment.pop("LINES", None)
         environment["TERM"] = "xterm-256color"
         environment.update(env or {})
         self.process = subprocess.Popen(

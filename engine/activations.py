@@ -31,6 +31,9 @@ class Activation:
     backward: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], None]
     init: str
     """Weight initialisation for layers feeding this activation: "glorot" or "he"."""
+    calls: int
+    """NumPy calls of a forward and a backward pass through one layer (engine.plan's
+    estimate of a sweep's time counts them)."""
 
 
 # NumPy calls below pass ``out`` positionally and scalars as 0-d arrays: for arrays this small,
@@ -102,11 +105,11 @@ def _none_backward(a, da, out, tmp):
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("sigmoid", sigmoid_forward, _sigmoid_backward, "glorot"),
-        Activation("tanh", _tanh_forward, _tanh_backward, "glorot"),
-        Activation("relu", _relu_forward, _relu_backward, "he"),
-        Activation("leaky_relu", _leaky_relu_forward, _leaky_relu_backward, "he"),
-        Activation("none", _none_forward, _none_backward, "glorot"),
+        Activation("sigmoid", sigmoid_forward, _sigmoid_backward, "glorot", 4 + 3),
+        Activation("tanh", _tanh_forward, _tanh_backward, "glorot", 1 + 3),
+        Activation("relu", _relu_forward, _relu_backward, "he", 1 + 2),
+        Activation("leaky_relu", _leaky_relu_forward, _leaky_relu_backward, "he", 2 + 4),
+        Activation("none", _none_forward, _none_backward, "glorot", 1 + 1),
     )
 }
 """Hidden activations by name; the output layer is always sigmoid."""

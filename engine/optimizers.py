@@ -109,6 +109,8 @@ class Optimizer:
     """(n samples, configured batch size or None) -> samples per step."""
     uses_batch_size: bool
     """Whether the configured batch size means anything to this optimizer."""
+    calls: int
+    """NumPy calls of one step (engine.plan's estimate of a sweep's time counts them)."""
 
 
 def _whole_set(n: int, batch_size: int | None) -> int:
@@ -130,11 +132,11 @@ def _given_or(default: int | None) -> Callable[[int, int | None], int]:
 OPTIMIZERS: dict[str, Optimizer] = {
     o.name: o
     for o in (
-        Optimizer("gd", Plain, _whole_set, False),
-        Optimizer("sgd", Plain, _one, False),
-        Optimizer("minibatch", Plain, _given_or(DEFAULT_MINIBATCH), True),
-        Optimizer("momentum", Momentum, _given_or(None), True),
-        Optimizer("adam", Adam, _given_or(None), True),
+        Optimizer("gd", Plain, _whole_set, False, 1),
+        Optimizer("sgd", Plain, _one, False, 1),
+        Optimizer("minibatch", Plain, _given_or(DEFAULT_MINIBATCH), True, 1),
+        Optimizer("momentum", Momentum, _given_or(None), True, 4),
+        Optimizer("adam", Adam, _given_or(None), True, 13),
     )
 }
 """Optimizers by name."""

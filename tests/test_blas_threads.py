@@ -18,7 +18,7 @@ import pytest
 
 from engine import Config
 from engine.labels import describe_base, labels
-from engine.parallel import _train_in_worker
+from engine.workers import _train_in_worker
 from tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,21 +95,22 @@ def test_the_app_is_limited_before_it_opens():
     assert python(code).stderr.split() == ["[1]", "[2]"]
 
 
-def probe(configs, tag):
+def probe(configs, *args):
     """In a sweep worker: note its BLAS pool, then train the group as the worker would."""
     import threadpoolctl
 
     pool = sorted({i["num_threads"] for i in threadpoolctl.threadpool_info()})
-    Path(os.environ[PROBE], f"{os.getpid()}-{tag}").write_text(json.dumps(pool))
-    return _train_in_worker(configs, tag)
+    Path(os.environ[PROBE], f"{os.getpid()}-{args[0]}").write_text(json.dumps(pool))
+    return _train_in_worker(configs, *args)
 
 
 def test_every_sweep_worker_runs_with_the_parents_threads(tmp_path):
-    # two groups (hidden 2 and 3) over two processes; each worker notes its pool in its
-    # sweep's directory
-    argv = ["sweep", "--vary", "hidden=2,3", "--jobs", "2", *QUICK]
-    code = "import os, engine.parallel, tests.test_blas_threads as t\n"
-    code += "engine.parallel._train_in_worker = t.probe\n"
+    # four groups (hidden 2 to 5) over this process and two others (started whatever the
+    # planner's estimate); each worker notes its pool in its sweep's directory
+    argv = ["sweep", "--vary", "hidden=2,3,4,5", "--jobs", "3", *QUICK]
+    code = "import os, engine.plan, engine.workers, tests.test_blas_threads as t\n"
+    code += "engine.workers._train_in_worker = t.probe\n"
+    code += "engine.plan.START_UP = -1e9\n"  # processes always worth starting
     for name, given in (("default", []), ("two", ["--threads", "2"])):
         (tmp_path / name).mkdir()
         code += f"os.environ[{PROBE!r}] = {str(tmp_path / name)!r}\n"
@@ -119,7 +120,7 @@ def test_every_sweep_worker_runs_with_the_parents_threads(tmp_path):
     assert parent == [[1], [2]]
     for name, expected in (("default", [1]), ("two", [2])):
         notes = list((tmp_path / name).iterdir())
-        assert len(notes) == 2  # both groups trained in a worker
+        assert notes  # some groups trained in a worker
         assert all(json.loads(note.read_text()) == expected for note in notes)
 
 

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from engine import Config, Run, State, memory
-from engine.parallel import plan
+from engine.plan import plan
 from tui.cli import main
 
 HUGE = ["--dataset", "spiral", "--samples", "1000000", "--hidden", "1024"]
@@ -71,12 +71,12 @@ def test_the_estimate_grows_with_what_takes_memory():
 def test_a_sweep_group_too_large_for_its_share_is_split_and_a_run_too_large_refused():
     configs = [Config(dataset="linear", samples=20_000, lr=lr) for lr in (0.1, 0.2, 0.4, 0.8)]
     one, two = (memory.estimate(configs[0], 20_000, models) for models in (1, 2))
-    (together,) = plan(configs, jobs=1)
+    (together,) = plan(configs, jobs=1).tasks
     assert len(together) == 4  # no budget: one computation for the four
     budget = one + (two - one) // 2  # room for one run at a time, not two
-    split = plan(configs, jobs=1, budget=budget)
+    split = plan(configs, jobs=1, budget=budget).tasks
     assert sorted(map(len, split)) == [1, 1, 1, 1]
-    assert sorted(map(len, plan(configs, jobs=1, budget=two))) == [2, 2]
+    assert sorted(map(len, plan(configs, jobs=1, budget=two).tasks)) == [2, 2]
     with pytest.raises(memory.MemoryBudgetError, match="this run would need about"):
         plan(configs, jobs=1, budget=one // 2)
 

@@ -198,7 +198,7 @@ class BackpropApp(App[None]):
 
     def on_unmount(self) -> None:
         self.state.runner.stop()  # a paused run's thread is waiting: let it end with the app
-        self.experiment.cancel()
+        self.experiment.close()
 
     # --- the sweep's messages ---------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """The app's sweep: what is running, its runs so far, and the pump a thread worker runs.
 
-The pump calls the engine's ``run_sweeps`` (which spreads the runs over processes) and only
-posts SweepProgress snapshots (about four a second) and a final SweepEnded; it touches no widget.
+The pump calls the engine's ``run_sweeps`` (which spreads the runs over processes when that
+pays, and keeps them for the session's next sweeps) and only posts SweepProgress snapshots
+(about four a second) and a final SweepEnded; it touches no widget.
 The Experiment starts it, books its messages, and hands the finished runs to the session.
 
     idle --start--> running --> done | cancelled | failed;  start again replaces the last sweep
@@ -26,6 +27,7 @@ from engine.memory import MemoryBudgetError
 from engine.outcome import Named
 from engine.parallel import run_sweeps
 from engine.sweep import Sweep
+from engine.workers import Workers
 
 from .messages import SweepEnded, SweepProgress
 from .session import Session
@@ -57,6 +59,8 @@ class Experiment:
         self.state = SweepState.IDLE
         self.error = ""
         self.stop = threading.Event()
+        self.workers = Workers()
+        """Processes kept from one sweep to the next (started when a sweep is worth them)."""
 
     @property
     def total(self) -> int:
@@ -98,12 +102,17 @@ class Experiment:
         jobs = os.cpu_count() or 1
         # quitting never waits for it (see start_thread); its processes are stopped through
         # ``stop`` and, should the app die, stop by themselves
-        args = (sweeps, self.sweep_id, self.stop, jobs, poster(host), self.budget)
+        args = (sweeps, self.sweep_id, self.stop, jobs, poster(host), self.budget, self.workers)
         start_thread(f"sweep-{self.sweep_id}", pump_sweep, *args)
         return self.sweep_id
 
     def cancel(self) -> None:
         self.stop.set()
+
+    def close(self) -> None:
+        """The sweep stopped and the kept processes gone (the app is closing)."""
+        self.stop.set()
+        self.workers.close()
 
     def progress(self, message: SweepProgress) -> None:
         if message.sweep_id == self.sweep_id:
@@ -136,8 +145,10 @@ def pump_sweep(
     jobs: int,
     post: Callable[[Message], object],
     budget: int | None = None,
+    workers: Workers | None = None,
 ) -> None:
-    """Run the sweeps to their end (or until ``stop``), posting snapshots of the runs."""
+    """Run the sweeps to their end (or until ``stop``), posting snapshots of the runs; the
+    processes of ``workers`` are kept for the next sweep."""
     due = 0.0
     latest: dict[Config, Outcome] = {}
 
@@ -150,7 +161,13 @@ def pump_sweep(
 
     try:
         results = run_sweeps(
-            sweeps, jobs, progress=progress, stopped=stop.is_set, follow=True, budget=budget
+            sweeps,
+            jobs,
+            progress=progress,
+            stopped=stop.is_set,
+            follow=True,
+            budget=budget,
+            workers=workers,
         )
     except Exception as error:  # shown as a notification and a state, never a traceback
         known = isinstance(error, (DataError, MemoryBudgetError))

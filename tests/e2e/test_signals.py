@@ -16,7 +16,9 @@ import pytest
 
 from .terminal import Terminal, command
 
-LONG_SWEEP = ["sweep", "--vary", "lr=0.1,0.2,0.3,0.4", "--epochs", "5000000", "--jobs", "2"]
+# four runs that share no computation, three jobs: this process and two workers (the planner
+# starts them for work this long)
+LONG_SWEEP = ["sweep", "--vary", "hidden=2,3,4,5", "--epochs", "5000000", "--jobs", "3"]
 
 
 def descendants(pid: int) -> set[int]:
@@ -70,7 +72,10 @@ def start_sweep(tmp_path, settle: float = 1.0) -> tuple[subprocess.Popen, set[in
         time.sleep(0.05)
     time.sleep(settle)  # the workers are training (or, with 0, still starting)
     workers = descendants(process.pid)
-    assert len(workers) >= 2, "the sweep's worker processes never started"
+    if len(workers) < 2:
+        process.kill()  # not left training for hours after the test
+        process.wait()
+        pytest.fail("the sweep's worker processes never started")
     return process, workers
 
 

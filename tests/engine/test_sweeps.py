@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from engine import Config, ConfigError, Run, State, train_together
-from engine.parallel import plan, run_sweeps
+from engine.parallel import run_sweeps
+from engine.plan import plan
 from engine.sweep import PRESETS, Sweep, load_sweep, preset, save_sweep
 
 BASE = Config(epochs=100)
@@ -53,8 +54,8 @@ def test_a_sweep_in_processes_equals_its_runs_made_one_by_one():
     """Four groups of runs that share a computation, over two processes (so they finish in any
     order): each run is still the run made alone, in the grid's order."""
     sweep = Sweep.parse(Config(epochs=50), ["lr=0.5,2", "dataset=linear,xor", "optimizer=gd,sgd"])
-    assert len(plan(sweep.configs(), jobs=2)) == 4  # more tasks than processes
-    (result,) = run_sweeps([sweep], jobs=2)
+    assert len(plan(sweep.configs(), jobs=2, spread=True).tasks) == 4  # more than processes
+    (result,) = run_sweeps([sweep], jobs=2, spread=True)
     assert [config for config, _ in result.runs()] == sweep.configs()
     for config, run in result.runs():
         history, single, _ = one_by_one(config)

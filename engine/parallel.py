@@ -39,6 +39,9 @@ class SweepResult:
 
     sweep: Sweep
     outcomes: list[Outcome]
+    processes: int = 1
+    """How many processes trained the runs at once (this one included, unless an executor
+    trained them all)."""
 
     @property
     def configs(self) -> list[Config]:
@@ -89,9 +92,10 @@ def dead_units(trainer: Trainer, k: int) -> int | None:
     return sum(int(np.count_nonzero(~np.any(a != 0.0, axis=0))) for a in hidden)
 
 
-def train_alone(configs: list[Config], tag: int = 0) -> list[Outcome]:
-    """A task as another executor runs it (a Dask worker, say): no progress, no stop event."""
-    return train_group(configs, None, None, tag)
+def train_alone(configs: list[Config], tag: int = 0, stop=None) -> list[Outcome]:
+    """A task as another executor runs it (a Dask worker, say): no progress; ``stop`` (anything
+    with ``is_set()`` that reaches the executor's workers, or None) ends it early."""
+    return train_group(configs, None, stop, tag)
 
 
 class _Flag:
@@ -151,6 +155,7 @@ def run_sweeps(
     budget: int | None = None,
     workers: Workers | None = None,
     executor: Executor | None = None,
+    executor_stop=None,
     spread: bool | None = None,
 ) -> list[SweepResult]:
     """Train every run of every sweep, in this process and ``jobs - 1`` others at most.
@@ -160,7 +165,8 @@ def run_sweeps(
     every run early; finished epochs keep their results. ``workers``: processes kept by the
     caller for its next sweeps (else started here if needed and closed on return).
     ``executor``: every task goes there instead, ``jobs`` at a time (no partial progress; a
-    stop cancels what has not finished). ``spread``: True or False forces the planner's choice
+    stop cancels what has not started and sets ``executor_stop``, an event its workers see,
+    for what has). ``spread``: True or False forces the planner's choice
     of processes. Raises DataError for unusable data and MemoryBudgetError, before any
     training, for a run that would not fit ``budget`` bytes.
     """
@@ -184,11 +190,15 @@ def run_sweeps(
             workers = Workers()
         try:
             with workers.lock if workers is not None else contextlib.nullcontext():
-                _spread(board, planned, halted, halt, follow, workers, executor, keep=not owned)
+                where = (workers, executor, executor_stop)
+            _spread(board, planned, halted, halt, follow, where, keep=not owned)
         finally:
             if owned:
                 workers.close()
-    return [SweepResult(sweep, [board.runs[c] for c in sweep.configs()]) for sweep in sweeps]
+    processes = planned.processes + (executor is None)
+    return [
+        SweepResult(sweep, [board.runs[c] for c in sweep.configs()], processes) for sweep in sweeps
+    ]
 
 
 def _here(board: _Board, queue: deque, halted: Callable[[], bool], follow: bool) -> None:
@@ -203,12 +213,13 @@ def _here(board: _Board, queue: deque, halted: Callable[[], bool], follow: bool)
         board.finish(tag, train_group(board.tasks[tag], board if follow else None, flag, tag))
 
 
-def _spread(board, planned, halted, halt, follow, workers, executor, keep) -> None:
+def _spread(board, planned, halted, halt, follow, where, keep) -> None:
     """The tasks over the other processes (one task each at a time, longest first) and, for
     a process pool, this process too (shortest first), in a thread of its own. However this
     ends -- finished, stopped, an error, an interrupt -- what still trains here has stopped
     before it returns; tasks still running elsewhere are cancelled, or, in ``workers`` to
     ``keep``, stopped (the caller closes workers it does not keep)."""
+    workers, executor, executor_stop = where
     queue = deque(range(len(board.tasks)))
     sweep = next(_sweeps)
     errors: list[BaseException] = []
@@ -227,7 +238,7 @@ def _spread(board, planned, halted, halt, follow, workers, executor, keep) -> No
 
     def submit(tag: int) -> Future:
         if executor is not None:
-            return executor.submit(train_alone, board.tasks[tag], tag)
+            return executor.submit(train_alone, board.tasks[tag], tag, executor_stop)
         return workers.submit(planned.processes, board.tasks[tag], tag, sweep, follow)
 
     def report(sweep_of: int, tag: int, outcomes) -> None:
@@ -261,6 +272,8 @@ def _spread(board, planned, halted, halt, follow, workers, executor, keep) -> No
         if thread is not None:
             thread.join()
         if executor is not None:
+            if running and executor_stop is not None:
+                executor_stop.set()
             for future in running:
                 future.cancel()
         elif keep:

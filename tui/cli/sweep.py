@@ -63,7 +63,18 @@ def sweep_parser() -> Parser:
     )
     what.add_argument("--sweep", metavar="FILE.toml", help="a sweep saved with --save-sweep")
     add_training_flags(parser, weights=False)
-    parser.add_argument("--jobs", metavar="N", help="processes to train in [number of cores]")
+    parser.add_argument(
+        "--jobs",
+        metavar="N",
+        help="processes to train in at most, this one included; more start only when the runs "
+        "outweigh their start-up [number of cores]",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS|local",
+        help="train on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786), or on "
+        "a local one of --jobs processes (needs: pip install 'backprop-tui[cluster]')",
+    )
     parser.add_argument("--out", metavar="DIR", help="write CSV, JSON, Markdown and charts here")
     parser.add_argument(
         "--force", action="store_true", help="write into --out even when it is not empty"
@@ -140,6 +151,9 @@ def sweep_main(argv: list[str]) -> int:
     sweeps = sweeps_from_args(args)
     use_threads(_threads(sweeps, args))  # here and, through engine.parallel, in every worker
     jobs = _jobs(args.jobs)
+    if args.scheduler is not None and args.scheduler != "local" and args.jobs is not None:
+        reason = "applies to this machine's processes: the cluster at --scheduler has its own"
+        raise UsageError("--jobs", reason)
     check_writable("--save-sweep", args.save_sweep)
     check_directory("--out", args.out, args.force)
     if args.save_sweep:
@@ -155,9 +169,11 @@ def sweep_main(argv: list[str]) -> int:
             bar.update(done, unit="runs")
 
     start = time.perf_counter()
-    with input_errors(), stop_on_signals() as stop:
+    with input_errors(), stop_on_signals() as stop, _executor(args, jobs) as (slots, where):
         budget = memory_budget(args)
-        results = run_sweeps(sweeps, jobs, progress=progress, stopped=stop.is_set, budget=budget)
+        results = run_sweeps(
+            sweeps, slots, progress=progress, stopped=stop.is_set, budget=budget, **where
+        )
     if bar:
         bar.clear()
     elapsed = time.perf_counter() - start
@@ -165,10 +181,12 @@ def sweep_main(argv: list[str]) -> int:
         say(table(result))
     grid = sum(len(result.outcomes) for result in results)
     shared = f" ({grid - total} in the grid were duplicates)" if grid > total else ""
-    say(
-        f"{total} run{'s' if total != 1 else ''} trained{shared} in {elapsed:.1f} s "
-        f"with {jobs} process{'es' if jobs > 1 else ''}"
-    )
+    processes = results[0].processes
+    where = f"with {processes} process{'es' if processes > 1 else ''}"
+    if args.scheduler is not None:
+        cluster = "a local Dask cluster" if args.scheduler == "local" else args.scheduler
+        where = f"on {cluster} ({processes} at once)"
+    say(f"{total} run{'s' if total != 1 else ''} trained{shared} in {elapsed:.1f} s {where}")
     if args.out:
         for result in results:
             where = Path(args.out) / result.sweep.name if len(results) > 1 else Path(args.out)
@@ -178,6 +196,19 @@ def sweep_main(argv: list[str]) -> int:
                 write_text(where / f"chart_{setting}.txt", chart(result, setting))
         say(f"written to {args.out}/")
     return 0
+
+
+@contextlib.contextmanager
+def _executor(args, jobs: int) -> Iterator[tuple[int, dict]]:
+    """How many tasks train at once, and where (run_sweeps' arguments): a Dask cluster's
+    executor for --scheduler, else this machine's processes (--jobs)."""
+    if args.scheduler is None:
+        yield jobs, {}
+        return
+    from .cluster import dask_executor  # Dask loads only when asked for
+
+    with dask_executor(args.scheduler, jobs) as (executor, slots, stop):
+        yield slots, {"executor": executor, "executor_stop": stop}
 
 
 def _threads(sweeps: list[Sweep], args) -> int | None:

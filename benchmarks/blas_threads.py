@@ -2,14 +2,16 @@
 
     python benchmarks/blas_threads.py [--rounds N] [--threads N] [--quick]
 
-Each workload is trained by ``backprop-tui train --threads 1`` and ``--threads N`` (N: 2, or
-as given) in fresh processes, alternately (the order swapped every round, so a machine that
-gets busier or quieter favours neither). The time is the JSON summary's ``wall_seconds``, the
-time inside the training loop (process start-up is the same for both). Printed: the median of
-each and their ratio; whether the loss histories are the same bit for bit. Then two runs side
-by side, as on a shared machine: two ``--threads 1`` processes at once against two processes
-with NumPy's own default (as many threads as a fresh process gets, asked through
-``--threads``), alternately too. On a noisy machine, read the ratios, not the seconds.
+First the settings a student uses: ``train`` with no thread flag against the same run under
+``OPENBLAS_NUM_THREADS=1`` (set before NumPy loads), and two such runs side by side against one
+alone. Then each workload is trained by ``backprop-tui train --threads 1`` and ``--threads N``
+(N: 2, or as given) in fresh processes, alternately (the order swapped every round, so a
+machine that gets busier or quieter favours neither). The time is the JSON summary's
+``wall_seconds``, the time inside the training loop (process start-up is the same for both).
+Printed: the median of each and their ratio; whether the loss histories are the same bit for
+bit. Then two runs side by side, as on a shared machine: two ``--threads 1`` processes at once
+against two processes with NumPy's own default (as many threads as a fresh process gets, asked
+through ``--threads``), alternately too. On a noisy machine, read the ratios, not the seconds.
 """
 
 from __future__ import annotations
@@ -38,6 +40,10 @@ WORKLOADS = {
         "--dataset", "spiral", "--samples", "100000", "--hidden", "64,64",
         "--optimizer", "adam", "--epochs", "20",
     ],
+    # where more threads do help: products of 512 x 512 weights with 20,000 samples
+    "spiral 20000, 512,512, gd, 3 epochs": [
+        "--dataset", "spiral", "--samples", "20000", "--hidden", "512,512", "--epochs", "3",
+    ],
 }  # fmt: skip
 SIDE_BY_SIDE = "spiral 1000, 32,32, adam, 1500 epochs"
 BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -63,11 +69,18 @@ def numpy_default_threads() -> int:
     return int(out.stdout)
 
 
-def start(flags: list[str], threads: int, out: Path) -> subprocess.Popen:
-    command = [sys.executable, "-m", "tui", "train", "--quiet", *flags]
-    command += ["--threads", str(threads), "--json", str(out)]
+def start(flags: list[str], threads: int | None, out: Path, **env: str) -> subprocess.Popen:
+    """``train`` with ``--threads`` (None: no flag, the program's default) in an environment
+    with ``env`` added."""
+    command = [sys.executable, "-m", "tui", "train", "--quiet", *flags, "--json", str(out)]
+    if threads is not None:
+        command += ["--threads", str(threads)]
     return subprocess.Popen(
-        command, env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        command,
+        env=environment() | env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -78,12 +91,12 @@ def finish(process: subprocess.Popen, out: Path) -> dict:
     return json.loads(out.read_text())
 
 
-def one(flags: list[str], threads: int, where: Path) -> dict:
+def one(flags: list[str], threads: int | None, where: Path, **env: str) -> dict:
     out = where / f"{time.monotonic_ns()}.json"
-    return finish(start(flags, threads, out), out)
+    return finish(start(flags, threads, out, **env), out)
 
 
-def pair(flags: list[str], threads: int, where: Path) -> tuple[float, float]:
+def pair(flags: list[str], threads: int | None, where: Path) -> tuple[float, float]:
     """Two runs started together: (the slower one's training time, the elapsed time)."""
     outs = [where / f"{time.monotonic_ns()}-{k}.json" for k in range(2)]
     begin = time.perf_counter()
@@ -108,6 +121,7 @@ def main() -> None:
     many = args.threads
     with tempfile.TemporaryDirectory() as tmp:
         where = Path(tmp)
+        as_given(WORKLOADS[SIDE_BY_SIDE], args.rounds, where)
         print(f"\none run at a time: --threads 1 against --threads {many}")
         for name, flags in workloads.items():
             times: dict[int, list[float]] = {1: [], many: []}
@@ -140,6 +154,24 @@ def main() -> None:
             print(f"  {what:32s} training {slowest:7.2f} s   elapsed {elapsed:7.2f} s")
         ratio = medians[default][0] / medians[1][0]
         print(f"  NumPy's default takes {ratio:.2f}x the time of --threads 1 side by side")
+
+
+def as_given(flags: list[str], rounds: int, where: Path) -> None:
+    """The default settings against OPENBLAS_NUM_THREADS=1, and two runs side by side (the
+    default settings) against one alone; alternately."""
+    print(f"\nthe default settings ({SIDE_BY_SIDE})")
+    alone, env_one, two = [], [], []
+    cases = [
+        lambda: alone.append(one(flags, None, where)["wall_seconds"]),
+        lambda: env_one.append(one(flags, None, where, OPENBLAS_NUM_THREADS="1")["wall_seconds"]),
+        lambda: two.append(pair(flags, None, where)[0]),
+    ]
+    for round_ in range(rounds):
+        for case in cases if round_ % 2 == 0 else cases[::-1]:
+            case()
+    a, e, t = (statistics.median(times) for times in (alone, env_one, two))
+    print(f"  default {a:7.2f} s   OPENBLAS_NUM_THREADS=1 {e:7.2f} s   ratio {a / e:5.2f}")
+    print(f"  two side by side {t:7.2f} s (the slower)   against one alone: ratio {t / a:5.2f}")
 
 
 if __name__ == "__main__":

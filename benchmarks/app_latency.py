@@ -6,7 +6,8 @@ The app runs in a pseudo-terminal (read back through the pyte emulator) training
 flat out. Each measurement is the time from writing a key to the pty until the screen shows its
 effect: for ctrl+t, the status line saying "pausing…" or "paused" (and "running" again on the
 next ctrl+t), and separately until it says "paused", the worker holding at the epoch shown; for
-Tab, the focus highlight moving in the settings form.
+Tab, the focus highlight moving in the settings form; for ctrl+p, the command palette's search
+line; for f3, the decision-boundary view's title (and escape back to the main screen's form).
 
 ``--baseline`` measures another installed backprop-tui (e.g. an older version's venv) in the
 same run, session by session in turn, so a busy machine slows both alike.
@@ -53,7 +54,11 @@ def main() -> None:
     if args.baseline:
         programs["baseline"] = [args.baseline]
     results: dict[str, dict[str, list[float]]] = {
-        name: {"pause shown": [], "pause held": [], "resume": [], "tab": []} for name in programs
+        name: {
+            what: []
+            for what in ("pause shown", "pause held", "resume", "tab", "palette", "view", "back")
+        }
+        for name in programs
     }
     for _ in range(args.sessions):
         for name, program in programs.items():
@@ -86,6 +91,16 @@ def measure(program: list[str], repeats: int, into: dict[str, list[float]]) -> N
             time.sleep(0.3)
             before = form_cells(term)
             into["tab"].append(timed(term, "tab", lambda b=before: form_cells(term) != b))
+            time.sleep(0.3)
+            into["palette"].append(
+                timed(term, "ctrl+p", lambda: "Search for commands" in term.text())
+            )
+            term.press("escape", gap=0)
+            term.wait_until(lambda: "Search for commands" not in term.text())
+            time.sleep(0.3)
+            into["view"].append(timed(term, "f3", lambda: "Decision boundary" in term.text()))
+            time.sleep(0.3)
+            into["back"].append(timed(term, "escape", lambda: "Settings" in term.text()))
             time.sleep(0.3)
         term.press("ctrl+q")
         term.wait_exit()

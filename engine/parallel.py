@@ -157,6 +157,7 @@ def run_sweeps(
     executor: Executor | None = None,
     executor_stop=None,
     spread: bool | None = None,
+    here: bool = True,
 ) -> list[SweepResult]:
     """Train every run of every sweep, in this process and ``jobs - 1`` others at most.
 
@@ -166,16 +167,17 @@ def run_sweeps(
     caller for its next sweeps (else started here if needed and closed on return).
     ``executor``: every task goes there instead, ``jobs`` at a time (no partial progress; a
     stop cancels what has not started and sets ``executor_stop``, an event its workers see,
-    for what has). ``spread``: True or False forces the planner's choice
-    of processes. Raises DataError for unusable data and MemoryBudgetError, before any
+    for what has). ``spread``: True or False forces the planner's choice of processes.
+    ``here`` False: this process trains nothing (an app keeps its interpreter for the screen),
+    ``jobs`` others do. Raises DataError for unusable data and MemoryBudgetError, before any
     training, for a run that would not fit ``budget`` bytes.
     """
     configs = list(dict.fromkeys(c for sweep in sweeps for c in sweep.configs()))
     if executor is not None:
         planned = plan(configs, jobs, budget, spread=True, here=False)
     else:
-        warm = workers is not None and workers.started >= jobs - 1
-        planned = plan(configs, jobs, budget, spread=spread, warm=warm)
+        warm = workers is not None and workers.started >= jobs - here
+        planned = plan(configs, jobs, budget, spread=spread, warm=warm, here=here)
     board = _Board(configs, planned, progress)
     halt = threading.Event()
 
@@ -190,12 +192,12 @@ def run_sweeps(
             workers = Workers()
         try:
             with workers.lock if workers is not None else contextlib.nullcontext():
-                where = (workers, executor, executor_stop)
+                where = (workers, executor, executor_stop, here)
             _spread(board, planned, halted, halt, follow, where, keep=not owned)
         finally:
             if owned:
                 workers.close()
-    processes = planned.processes + (executor is None)
+    processes = planned.processes + (executor is None and here)
     return [
         SweepResult(sweep, [board.runs[c] for c in sweep.configs()], processes) for sweep in sweeps
     ]
@@ -219,12 +221,12 @@ def _spread(board, planned, halted, halt, follow, where, keep) -> None:
     ends -- finished, stopped, an error, an interrupt -- what still trains here has stopped
     before it returns; tasks still running elsewhere are cancelled, or, in ``workers`` to
     ``keep``, stopped (the caller closes workers it does not keep)."""
-    workers, executor, executor_stop = where
+    workers, executor, executor_stop, here = where
     queue = deque(range(len(board.tasks)))
     sweep = next(_sweeps)
     errors: list[BaseException] = []
     thread = None
-    if executor is None:
+    if executor is None and here:
 
         def train_here() -> None:
             try:

@@ -73,6 +73,7 @@ class RunControl:
         self._cancelled = False
         self._speed: float | None = None
         self._due: float | None = None
+        self._quiet_until = 0.0
         self.interrupted = False
         """Paused, cancelled or paced: the run must call :meth:`proceed` before its next
         update."""
@@ -97,7 +98,16 @@ class RunControl:
         return self._speed
 
     def _interrupted(self) -> bool:
-        return self._paused or self._cancelled or self._speed is not None
+        quiet = self._quiet_until > time.monotonic()
+        return self._paused or self._cancelled or self._speed is not None or quiet
+
+    def make_way(self, seconds: float) -> None:
+        """Train no update for the next ``seconds`` (unless paused: a step still goes at once):
+        the thread that draws the screen has the interpreter to itself while it answers a key
+        (sharing it with a run training flat out, it took twice as long)."""
+        with self._condition:
+            self._quiet_until = max(self._quiet_until, time.monotonic() + seconds)
+            self.interrupted = True
 
     def set_speed(self, speed: float | None) -> None:
         with self._condition:
@@ -144,6 +154,11 @@ class RunControl:
                     if self._paused:
                         self._steps -= 1
                         return True
+                    quiet = self._quiet_until - time.monotonic()
+                    if quiet > 0:  # until then; a pause, a cancel or a new speed wakes it
+                        self._condition.wait(quiet)
+                        continue
+                    self.interrupted = self._interrupted()
                     if self._speed is None:
                         return True
                     now = time.monotonic()

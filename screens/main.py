@@ -49,6 +49,10 @@ class TrainingView(Vertical):
         self.query_one(SampleTable).styles.height = max(min(height - 6, 11), height // 2)
 
 
+STATUS_LAG = 0.05
+"""Seconds between a progress message's chart and table and its status line (two frames)."""
+
+
 class MainScreen(Screen):
     """Settings on the left; the loss curve and every sample's prediction on the right."""
 
@@ -249,12 +253,21 @@ class MainScreen(Screen):
 
     def on_training_progress(self, message: TrainingProgress) -> None:
         record = self.runner.progress(message)
-        if record is not None:
-            with self.app.batch_update():
-                self.chart.append(message.losses)
-                self.chart.replot()
-                self.table.set_predictions(record.predictions)
+        if record is None:
+            return
+        flat_out = not message.paused and self.runner.speed is None
+        with self.app.batch_update():
+            self.chart.append(message.losses)
+            self.chart.replot()
+            self.table.set_predictions(record.predictions)
+            if not flat_out:
                 self.show_status(record)
+        if flat_out:
+            # the status line in a frame of its own: a frame repaints the rectangle around
+            # everything changed, and the status line (full width, at the bottom) with the
+            # chart and the table (on the right) would take in the whole form too, time the
+            # training thread waits for the interpreter
+            self.set_timer(STATUS_LAG, self._show_current_status)
 
     def on_training_ended(self, message: TrainingEnded) -> None:
         record = self.runner.ended(message)
@@ -299,6 +312,10 @@ class MainScreen(Screen):
             self.table.set_predictions(None)
             self.show_status(None)
         self.preview_samples()
+
+    def _show_current_status(self) -> None:
+        """The status of the run shown now (a new run may have started since it was due)."""
+        self.show_status(self.runner.current)
 
     def show_status(self, record: RunRecord | None) -> None:
         self.query_one(StatusLine).show(record, lambda: self.pending().epochs, self.runner.speed)

@@ -12,6 +12,7 @@ import signal
 from collections.abc import Iterable
 from functools import partial
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
@@ -103,6 +104,11 @@ class BackpropApp(App[None]):
         self.state.runner.stop()
         self.experiment.cancel()
         self.exit(return_code=128 + signum)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.state.runner.make_way()  # the training thread waits while the key is answered
+        await super().on_event(event)
 
     def on_resize(self, event) -> None:
         tiny = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
@@ -249,5 +255,9 @@ def run_app(
         speed=speed,
         plain=plain,
     )
+    import os
+    import sys
+
+    sys.setswitchinterval(float(os.environ.get("BPT_SWITCH", "0.005")))
     app.run(headless=headless)
     return app.return_code or 0

@@ -1,7 +1,7 @@
 """The app's sweep: what is running, its runs so far, and the pump a thread worker runs.
 
-The pump calls the engine's ``run_sweeps`` (which spreads the runs over processes when that
-pays, and keeps them for the session's next sweeps) and only posts SweepProgress snapshots
+The pump calls the engine's ``run_sweeps`` (which trains the runs in worker processes, kept for
+the session's next sweeps) and only posts SweepProgress snapshots
 (about four a second) and a final SweepEnded; it touches no widget.
 The Experiment starts it, books its messages, and hands the finished runs to the session.
 
@@ -147,8 +147,9 @@ def pump_sweep(
     budget: int | None = None,
     workers: Workers | None = None,
 ) -> None:
-    """Run the sweeps to their end (or until ``stop``), posting snapshots of the runs; the
-    processes of ``workers`` are kept for the next sweep."""
+    """Run the sweeps to their end (or until ``stop``), posting snapshots of the runs, in
+    worker processes only (the app's interpreter is for the screen), those of ``workers``
+    kept for the next sweep."""
     due = 0.0
     latest: dict[Config, Outcome] = {}
 
@@ -168,6 +169,7 @@ def pump_sweep(
             follow=True,
             budget=budget,
             workers=workers,
+            here=False,  # the app's own interpreter is for the screen
         )
     except Exception as error:  # shown as a notification and a state, never a traceback
         known = isinstance(error, (DataError, MemoryBudgetError))

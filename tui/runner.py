@@ -50,6 +50,11 @@ def next_speed(speed: float | None, faster: bool) -> float | None:
     return None if choice == float("inf") else choice
 
 
+KEY_QUIET = 0.15
+"""Seconds a run training flat out holds still after each key, so the screen answers it at
+once (opening the palette took twice as long beside it; benchmarks/app_latency.py)."""
+
+
 class Runner:
     """The run training now (if any) and the session it books into."""
 
@@ -141,6 +146,11 @@ class Runner:
         self.speed = speed
         if self.control is not None:
             self.control.set_speed(speed)
+
+    def make_way(self) -> None:
+        """Hold the training thread for KEY_QUIET seconds: a key is being answered."""
+        if self.control is not None:
+            self.control.make_way(KEY_QUIET)
 
     def step(self) -> None:
         """One update of a paused run: a sample (sgd), a mini-batch, or an epoch (full batch)."""

@@ -29,8 +29,13 @@ from .messages import (
     TrainingStarted,
 )
 
-PROGRESS_INTERVAL = 0.25
-"""Seconds between progress messages while a run trains."""
+PROGRESS_INTERVAL = 0.5
+"""Seconds between progress messages while a run trains flat out: each costs the screen's
+thread a repaint, time the training thread waits for the interpreter
+(benchmarks/app_overhead.py)."""
+PACED_INTERVAL = 0.1
+"""Seconds between progress messages while a speed limit paces the run: few epochs a second,
+each shown as it comes."""
 
 
 def start_thread(name: str, target: Callable[..., object], *args: object) -> None:
@@ -89,7 +94,8 @@ def pump(
         norms_sent += len(norms)
         post(TrainingProgress(run_id, losses, books, snapshot, control.paused, position, norms))
         losses = []
-        due = time.monotonic() + interval
+        paced = control.speed is not None
+        due = time.monotonic() + (min(interval, PACED_INTERVAL) if paced else interval)
 
     control.before_wait = flush  # a paused view shows every epoch run so far
     try:

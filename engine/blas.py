@@ -14,10 +14,11 @@ worker) chooses it, or when training first starts (see :func:`for_training`). Th
 remembered, so asking again costs nothing; a limit set behind this module's back (a
 ``threadpool_limits`` block of the caller's) is not seen.
 
-More threads change who sums, not what: OpenBLAS (NumPy's wheels) splits a product's rows and
-columns between its threads and sums each output element in the same order, so loss histories
-stay the same bit for bit (benchmarks/blas_threads.py checks). Another BLAS that splits a sum
-between threads could change the last bits; with one thread, the core count never matters.
+At the lab's sizes more threads change who sums, not what: OpenBLAS (NumPy's wheels) splits a
+product's rows and columns between its threads and sums each output element in the same order,
+so loss histories stay the same bit for bit (benchmarks/blas_threads.py checks). For a very
+large product it splits the sum too (512,512 on 20,000 samples: the last bit of a loss changed);
+with one thread, the core count never matters.
 """
 
 from __future__ import annotations

@@ -105,12 +105,12 @@ def probe(configs, *args):
 
 
 def test_every_sweep_worker_runs_with_the_parents_threads(tmp_path):
-    # four groups (hidden 2 to 5) over this process and two others (started whatever the
-    # planner's estimate); each worker notes its pool in its sweep's directory
-    argv = ["sweep", "--vary", "hidden=2,3,4,5", "--jobs", "3", *QUICK]
-    code = "import os, engine.plan, engine.workers, tests.test_blas_threads as t\n"
+    # four groups (hidden 2 to 5) over two worker processes, the command's own process
+    # training none of them (as in the app); each worker notes its pool in its sweep's directory
+    argv = ["sweep", "--vary", "hidden=2,3,4,5", "--jobs", "2", *QUICK]
+    code = "import functools, os, engine.workers, tui.cli.sweep, tests.test_blas_threads as t\n"
     code += "engine.workers._train_in_worker = t.probe\n"
-    code += "engine.plan.START_UP = -1e9\n"  # processes always worth starting
+    code += "tui.cli.sweep.run_sweeps = functools.partial(tui.cli.sweep.run_sweeps, here=False)\n"
     for name, given in (("default", []), ("two", ["--threads", "2"])):
         (tmp_path / name).mkdir()
         code += f"os.environ[{PROBE!r}] = {str(tmp_path / name)!r}\n"
@@ -120,7 +120,7 @@ def test_every_sweep_worker_runs_with_the_parents_threads(tmp_path):
     assert parent == [[1], [2]]
     for name, expected in (("default", [1]), ("two", [2])):
         notes = list((tmp_path / name).iterdir())
-        assert notes  # some groups trained in a worker
+        assert len(notes) == 4  # every group trained in a worker
         assert all(json.loads(note.read_text()) == expected for note in notes)
 
 

@@ -12,7 +12,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, NoReturn
 
-from engine import DATASETS, Config, ConfigError, DataError, WeightsError, load_toml
+from engine import (
+    DATASETS,
+    Config,
+    ConfigError,
+    DataError,
+    Run,
+    WeightsError,
+    load_toml,
+    make_dataset,
+    memory,
+    use_threads,
+)
 from engine.config import SETTINGS, applies
 from engine.files import UnreadableFile, check_regular
 from engine.memory import BUDGET_FRACTION, MemoryBudgetError, default_budget, parse_size
@@ -204,6 +215,20 @@ def run_config(args: argparse.Namespace) -> Config:
     check_readable("--init-weights", args.init_weights)
     check_writable("--save-weights", args.save_weights)
     return config
+
+
+def set_up_run(args: argparse.Namespace) -> Run:
+    """The run the flags describe, ready to train: its config (:func:`run_config`), BLAS
+    limited to its threads before any NumPy work, --json writable, its data made and its memory
+    need within the budget. Every refusal is a UsageError naming its flag or file."""
+    config = run_config(args)
+    use_threads(config.threads)  # one thread unless --threads N
+    check_writable("--json", args.json)
+    budget = memory_budget(args)
+    with input_errors():
+        data = make_dataset(config)
+        memory.check(config, data.n, budget)
+        return Run(config, data, init_weights=args.init_weights)
 
 
 @contextmanager

@@ -18,20 +18,11 @@ import json
 
 import numpy as np
 
-from engine import Run, make_dataset, memory, use_threads
+from engine import Run
 from engine.explain import Step
 from engine.files import write_text
 
-from .args import (
-    Parser,
-    UsageError,
-    add_training_flags,
-    check_writable,
-    input_errors,
-    memory_budget,
-    run_config,
-    say,
-)
+from .args import Parser, UsageError, add_training_flags, say, set_up_run
 
 
 def explain_parser() -> Parser:
@@ -56,15 +47,8 @@ def explain_parser() -> Parser:
 
 def explain_main(argv: list[str]) -> int:
     args = explain_parser().parse_args(argv)
-    config = run_config(args)
-    use_threads(config.threads)
     steps = _whole("--steps", args.steps, 0)
-    check_writable("--json", args.json)
-    budget = memory_budget(args)
-    with input_errors():
-        data = make_dataset(config)
-        memory.check(config, data.n, budget)
-        run = Run(config, data, init_weights=args.init_weights)
+    run = set_up_run(args)
     sample = None if args.batch else _whole("--sample", args.sample or "0", 0)
     if sample is not None and sample >= run.n:
         raise UsageError(

@@ -18,23 +18,14 @@ import os
 import sys
 from typing import IO
 
-from engine import Run, WeightsError, make_dataset, memory, save_weights, use_threads
+from engine import Run, WeightsError, save_weights
 from engine.files import write_text
 from engine.labels import no_effect
 from engine.outcome import Outcome, finite
 from engine.trainer import SATURATION_HINT
 from engine.weights import activation_note
 
-from .args import (
-    Parser,
-    add_training_flags,
-    check_writable,
-    input_errors,
-    memory_budget,
-    positive_int,
-    run_config,
-    say,
-)
+from .args import Parser, add_training_flags, positive_int, say, set_up_run
 from .progress import Progress
 
 
@@ -55,15 +46,9 @@ def train_parser() -> Parser:
 
 def train_main(argv: list[str]) -> int:
     args = train_parser().parse_args(argv)
-    config = run_config(args)
-    use_threads(config.threads)  # before any NumPy work: one thread unless --threads N
     log_every = positive_int("--log-every", args.log_every)
-    check_writable("--json", args.json)
-    budget = memory_budget(args)
-    with input_errors():
-        data = make_dataset(config)
-        memory.check(config, data.n, budget)
-        run = Run(config, data, init_weights=args.init_weights)
+    run = set_up_run(args)
+    config = run.config
 
     note = args.init_weights and activation_note(args.init_weights, config.activation)
     if note:

@@ -161,16 +161,16 @@ def run_sweeps(
 ) -> list[SweepResult]:
     """Train every run of every sweep, in this process and ``jobs - 1`` others at most.
 
-    ``progress(runs)`` is called as runs finish (about every 0.25 s); with ``follow`` it also
-    sees the partial loss histories of runs still training. ``stopped()`` returning True ends
-    every run early; finished epochs keep their results. ``workers``: processes kept by the
-    caller for its next sweeps (else started here if needed and closed on return).
-    ``executor``: every task goes there instead, ``jobs`` at a time (no partial progress; a
-    stop cancels what has not started and sets ``executor_stop``, an event its workers see,
-    for what has). ``spread``: True or False forces the planner's choice of processes.
-    ``here`` False: this process trains nothing (an app keeps its interpreter for the screen),
-    ``jobs`` others do. Raises DataError for unusable data and MemoryBudgetError, before any
-    training, for a run that would not fit ``budget`` bytes.
+    ``progress(runs)`` is called as runs finish; with ``follow`` also as tasks report the
+    partial loss histories of runs still training (about every 0.25 s each). ``stopped()``
+    returning True ends every run early; finished epochs keep their results. ``workers``:
+    processes kept by the caller for its next sweeps (else started here if needed and closed on
+    return). ``executor``: every task goes there instead, all at once, split for ``jobs``
+    workers (no partial progress; a stop cancels what has not started and sets
+    ``executor_stop``, an event its workers see, for what has). ``spread``: True or False forces
+    the planner's choice of processes. ``here`` False: this process trains nothing (an app keeps
+    its interpreter for the screen), ``jobs`` others do. Raises DataError for unusable data and
+    MemoryBudgetError, before any training, for a run that would not fit ``budget`` bytes.
     """
     configs = list(dict.fromkeys(c for sweep in sweeps for c in sweep.configs()))
     if executor is not None:
@@ -191,9 +191,10 @@ def run_sweeps(
         if owned:
             workers = Workers()
         try:
+            # one sweep at a time in kept workers: the next waits for the last one's stop
             with workers.lock if workers is not None else contextlib.nullcontext():
                 where = (workers, executor, executor_stop, here)
-            _spread(board, planned, halted, halt, follow, where, keep=not owned)
+                _spread(board, planned, halted, halt, follow, where, keep=not owned)
         finally:
             if owned:
                 workers.close()

@@ -104,7 +104,7 @@ class RunControl:
     def make_way(self, seconds: float) -> None:
         """Train no update for the next ``seconds`` (unless paused: a step still goes at once):
         the thread that draws the screen has the interpreter to itself while it answers a key
-        (sharing it with a run training flat out, it took twice as long)."""
+        (sharing it with a run training flat out, it answers more slowly)."""
         with self._condition:
             self._quiet_until = max(self._quiet_until, time.monotonic() + seconds)
             self.interrupted = True

@@ -255,9 +255,5 @@ def run_app(
         speed=speed,
         plain=plain,
     )
-    import os
-    import sys
-
-    sys.setswitchinterval(float(os.environ.get("BPT_SWITCH", "0.005")))
     app.run(headless=headless)
     return app.return_code or 0

@@ -1,8 +1,8 @@
 """The app's sweep: what is running, its runs so far, and the pump a thread worker runs.
 
 The pump calls the engine's ``run_sweeps`` (which trains the runs in worker processes, kept for
-the session's next sweeps) and only posts SweepProgress snapshots
-(about four a second) and a final SweepEnded; it touches no widget.
+the session's next sweeps) and only posts SweepProgress snapshots (about four a second) and a
+final SweepEnded; it touches no widget.
 The Experiment starts it, books its messages, and hands the finished runs to the session.
 
     idle --start--> running --> done | cancelled | failed;  start again replaces the last sweep

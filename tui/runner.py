@@ -51,8 +51,9 @@ def next_speed(speed: float | None, faster: bool) -> float | None:
 
 
 KEY_QUIET = 0.15
-"""Seconds a run training flat out holds still after each key, so the screen answers it at
-once (opening the palette took twice as long beside it; benchmarks/app_latency.py)."""
+"""Seconds a run training flat out holds still after each key, so the screen answers it as
+fast as with no run (the palette opened in 94 ms beside one, 80 ms with the hold, about what it
+takes with none; benchmarks/app_latency.py)."""
 
 
 class Runner:

@@ -169,10 +169,10 @@ def sweep_main(argv: list[str]) -> int:
             bar.update(done, unit="runs")
 
     start = time.perf_counter()
-    with input_errors(), stop_on_signals() as stop, _executor(args, jobs) as (slots, where):
+    with input_errors(), stop_on_signals() as stop, _executor(args, jobs) as (slots, placed):
         budget = memory_budget(args)
         results = run_sweeps(
-            sweeps, slots, progress=progress, stopped=stop.is_set, budget=budget, **where
+            sweeps, slots, progress=progress, stopped=stop.is_set, budget=budget, **placed
         )
     if bar:
         bar.clear()
@@ -182,11 +182,11 @@ def sweep_main(argv: list[str]) -> int:
     grid = sum(len(result.outcomes) for result in results)
     shared = f" ({grid - total} in the grid were duplicates)" if grid > total else ""
     processes = results[0].processes
-    where = f"with {processes} process{'es' if processes > 1 else ''}"
+    trained_by = f"with {processes} process{'es' if processes > 1 else ''}"
     if args.scheduler is not None:
         cluster = "a local Dask cluster" if args.scheduler == "local" else args.scheduler
-        where = f"on {cluster} ({processes} at once)"
-    say(f"{total} run{'s' if total != 1 else ''} trained{shared} in {elapsed:.1f} s {where}")
+        trained_by = f"on {cluster} ({processes} at once)"
+    say(f"{total} run{'s' if total != 1 else ''} trained{shared} in {elapsed:.1f} s {trained_by}")
     if args.out:
         for result in results:
             where = Path(args.out) / result.sweep.name if len(results) > 1 else Path(args.out)

@@ -6,8 +6,9 @@ The app runs for real in a pseudo-terminal (read back through the pyte emulator,
 tests), training linear(100) with the default network at its default refresh, once on the main
 screen and once with the decision-boundary view open (f3) the whole time; its status line
 reports the run's epochs per second when it is done. Headless, ``backprop-tui train --json``
-reports the time inside its training loop. The three alternate round by round and the best of
-each is kept, so a busy machine slows them alike.
+reports the time inside its training loop. The three alternate round by round; printed are the
+best and the median of each, and the median of each round's own app / headless ratio (a busy
+machine slows a round's runs alike).
 """
 
 from __future__ import annotations
@@ -75,6 +76,9 @@ def main() -> None:
             f"{name:6s}: app / headless = {app / head:.0%}   "
             f"app with boundary / app = {view / app:.0%}"
         )
+    # each round's own ratio: a machine that drifts between rounds moves both of a round alike
+    paired = statistics.median(a / h for a, h in zip(apps, heads))
+    print(f"paired: the median of each round's app / headless = {paired:.0%}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Reproducibility, divergence, saturation and the pause/step/cancel handle."""
 
 import threading
+import time
 import warnings
 
 import numpy as np
@@ -92,6 +93,29 @@ def test_pause_step_resume_and_cancel_from_another_thread():
     worker.join(5)
     assert not worker.is_alive()
     assert run.outcome().state is State.STOPPED and len(seen) < 100_000
+
+
+def test_making_way_holds_a_running_run_for_a_moment_then_it_goes_on():
+    # what the app does on every key: the screen's thread gets the interpreter to itself
+    run = Run(Config(epochs=10_000_000))
+    seen = []
+    worker = threading.Thread(target=lambda: seen.extend(r.epoch for r in run))
+    worker.start()
+    deadline = time.monotonic() + 5
+    while not seen and time.monotonic() < deadline:
+        time.sleep(0.01)
+    run.control.make_way(1.0)
+    time.sleep(0.1)  # the epoch under way ends, then the run holds
+    held = len(seen)
+    time.sleep(0.4)
+    assert len(seen) == held  # not one epoch while held
+    deadline = time.monotonic() + 5
+    while len(seen) == held and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(seen) > held  # and on by itself afterwards, not paused
+    run.control.cancel()
+    worker.join(5)
+    assert not worker.is_alive()
 
 
 def test_a_paused_run_steps_one_update_at_a_time_and_ends_as_if_never_paused():

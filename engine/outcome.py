@@ -86,6 +86,12 @@ class Outcome:
     grad_norms: np.ndarray | None = field(default=None, repr=False, compare=False)
     """Per epoch of ``loss_history`` (thinned alike) and layer, the Frobenius norm of
     dL/d[W_i; b_i] at the epoch's last update, where recorded."""
+    accuracy_history: Sequence[float] = field(default=(), repr=False)
+    """Per epoch of ``loss_history`` (thinned alike), the fraction of samples its pass got
+    right, where recorded (a finished run's)."""
+    weights: np.ndarray | None = field(default=None, repr=False, compare=False)
+    """The flat parameter vector at the end (engine.network.split_blocks), where kept: a
+    finished run re-opens in every view from it and ``predictions``, without retraining."""
 
     @property
     def epochs_run(self) -> int:
@@ -110,8 +116,16 @@ class Outcome:
         if n % every:
             index = np.append(index, n - 1)
         norms = None if self.grad_norms is None else self.grad_norms[index]
+        accuracies = self.accuracy_history
+        if len(accuracies) == n:
+            accuracies = np.asarray(accuracies, dtype=np.float64)[index].tolist()
         return dataclasses.replace(
-            self, loss_history=values[index].tolist(), every=every, epochs=n, grad_norms=norms
+            self,
+            loss_history=values[index].tolist(),
+            accuracy_history=accuracies,
+            every=every,
+            epochs=n,
+            grad_norms=norms,
         )
 
     @property
@@ -152,6 +166,8 @@ class Outcome:
                 rows = self.grad_norms.tolist()
                 values["grad_norms"] = [[finite(v) for v in row] for row in rows]
             values["final_grad_norms"] = [finite(v) for v in self.grad_norms[-1].tolist()]
+        if history and len(self.accuracy_history):
+            values["accuracy_history"] = list(self.accuracy_history)
         if not history:
             del values["loss_history"]
         return values

@@ -130,6 +130,7 @@ class Trainer:
         self._ones = np.ones(self.net.theta.shape[-1])
         self._set_up_batches()
         self._history = np.empty((min(self.epochs, 1024), K))
+        self._rights = np.empty(self._history.shape, dtype=np.int64)  # samples right per epoch
         # per epoch, run and layer: the squared norm of the epoch's last gradient, times
         # grad_scale^2 (square roots and the scale are taken when read). An epoch only copies
         # its gradient into a buffer (one call); every NORM_ROWS epochs the buffer's squares
@@ -267,12 +268,11 @@ class Trainer:
         per-run bookkeeping of divergence runs only when a number is not finite."""
         epoch = self.epoch = self.epoch + 1
         if epoch > len(self._history):
-            grown = np.empty((min(2 * len(self._history), self.epochs), len(losses)))
-            grown[: epoch - 1] = self._history[: epoch - 1]
-            self._history = grown
-            squares = np.empty((len(grown), *self._squares.shape[1:]))
-            squares[: epoch - 1] = self._squares[: epoch - 1]
-            self._squares = squares
+            size = min(2 * len(self._history), self.epochs)
+            grown = [
+                _grown(a, size, epoch - 1) for a in (self._history, self._rights, self._squares)
+            ]
+            self._history, self._rights, self._squares = grown
         self._history[epoch - 1] = losses
         if self.record_norms:
             np.copyto(self._grads[self._pending], self._grad)
@@ -285,6 +285,7 @@ class Trainer:
             self.correct[0] = np.count_nonzero(right)
         else:
             self.correct = np.count_nonzero(right, axis=(1, 2))
+        self._rights[epoch - 1] = self.correct
         weight_sums = self.net.theta @ self._ones
         alive = self.alive
         if math.isfinite(losses.sum() + weight_sums.sum()):
@@ -326,6 +327,10 @@ class Trainer:
     def losses(self, k: int) -> np.ndarray:
         """Run k's loss per epoch so far (a view: copy it to keep it)."""
         return self._history[: self.epochs_run(k), k]
+
+    def accuracies(self, k: int) -> np.ndarray:
+        """Run k's accuracy per epoch so far: the fraction of its pass's samples it got right."""
+        return self._rights[: self.epochs_run(k), k] / self.n
 
     def _sum_norms(self) -> None:
         """Sum the buffered gradients' squares per layer into their epochs' rows."""
@@ -389,6 +394,7 @@ class Trainer:
             state = State.DIVERGED if at is not None else State.RUNNING
         return Outcome(
             loss_history=history.tolist(),
+            accuracy_history=self.accuracies(k).tolist(),
             accuracy=correct / self.n,
             epochs_to_100=int(self._first_perfect[k]) or None,
             diverged_at=at,
@@ -397,4 +403,12 @@ class Trainer:
             state=state,
             predictions=predictions,
             grad_norms=self.grad_norms(k),
+            weights=self.weights(k).copy(),
         )
+
+
+def _grown(array: np.ndarray, size: int, kept: int) -> np.ndarray:
+    """A longer copy (``size`` rows) of an array of per-epoch rows, its first ``kept`` filled."""
+    grown = np.empty((size, *array.shape[1:]), dtype=array.dtype)
+    grown[:kept] = array[:kept]
+    return grown

@@ -141,8 +141,15 @@ def summary_json(runs: Runs, names: Sequence[str]) -> str:
     return json.dumps(rows, indent=2, allow_nan=False) + "\n"
 
 
-def summary_markdown(runs: Runs, names: Sequence[str], title: str | None = None) -> str:
-    """The base settings, then a Markdown table (setting and COLUMNS), then any notes."""
+Figures = Sequence[tuple[str, str]]
+"""(caption, file name relative to the report's directory) per figure summary.md shows."""
+
+
+def summary_markdown(
+    runs: Runs, names: Sequence[str], title: str | None = None, figures: Figures = ()
+) -> str:
+    """The base settings, then a Markdown table (setting and COLUMNS), then any notes, then
+    the figures, each under its caption."""
     rows, notes = table_rows(runs, names)
     lines = [f"# {title}", ""] if title else []
     lines += [base_line([config for config, _ in runs]), ""]
@@ -156,6 +163,10 @@ def summary_markdown(runs: Runs, names: Sequence[str], title: str | None = None)
         lines.append(f"| {name.replace('|', '/')} | " + " | ".join(row.values()) + " |")
     if notes:
         lines += ["", *notes]
+    if figures:
+        lines += ["", "## Figures"]
+        for caption, name in figures:
+            lines += ["", f"### {caption}", "", f"![{caption}]({name})"]
     return "\n".join(lines) + "\n"
 
 
@@ -165,11 +176,15 @@ def existing_report_files(directory: str | Path) -> list[Path]:
 
 
 def write_report(
-    directory: str | Path, runs: Runs, order: Sequence[str] = (), title: str | None = None
+    directory: str | Path,
+    runs: Runs,
+    order: Sequence[str] = (),
+    title: str | None = None,
+    figures: Figures = (),
 ) -> list[Path]:
     """Write the three report files into ``directory`` (made if missing); returns their paths.
     Runs are labelled by the settings that differ (those named in ``order`` first) and the key
-    settings; ``title`` heads summary.md.
+    settings; ``title`` heads summary.md, which shows ``figures`` (already written there).
 
     Existing files are replaced: ask first (see :func:`existing_report_files`).
     """
@@ -179,7 +194,7 @@ def write_report(
     texts = (
         history_csv(runs, names),
         summary_json(runs, names),
-        summary_markdown(runs, names, title),
+        summary_markdown(runs, names, title, figures),
     )
     paths = []
     for name, text in zip(REPORT_FILES, texts):

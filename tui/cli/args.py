@@ -174,6 +174,16 @@ def check_directory(option: str, path: str | None, force: bool) -> None:
         target.mkdir()  # made now, so that a place it cannot be made fails before training
 
 
+def check_figures(option: str) -> None:
+    """Fail early, before any training, when figures are asked for without matplotlib."""
+    from tui.figures import FiguresMissing, require
+
+    try:
+        require()
+    except FiguresMissing as error:
+        raise UsageError(option, str(error)) from None
+
+
 @contextmanager
 def _path_errors(option: str, path: str) -> Iterator[None]:
     """A path the system refuses (a NUL, a name too long) as a usage error naming the flag."""

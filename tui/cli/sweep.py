@@ -29,6 +29,8 @@ from engine.labels import show
 from engine.parallel import SweepResult, run_sweeps
 from engine.report import COLUMNS, base_line, table_rows, write_report
 from engine.sweep import PRESETS, Sweep, load_sweep, preset, save_sweep
+from tui import figures
+from tui.figures import INSTALL
 
 from .args import (
     Parser,
@@ -36,6 +38,7 @@ from .args import (
     add_training_flags,
     apply_flags,
     check_directory,
+    check_figures,
     check_writable,
     config_from_args,
     input_errors,
@@ -76,6 +79,12 @@ def sweep_parser() -> Parser:
         "a local one of --jobs processes (needs: pip install 'backprop-tui[cluster]')",
     )
     parser.add_argument("--out", metavar="DIR", help="write CSV, JSON, Markdown and charts here")
+    parser.add_argument(
+        "--figures",
+        action="store_true",
+        help="with --out: also write figures (SVG and PNG) of each section's learning curves, "
+        f"accuracy and final loss by the varied setting (needs: {INSTALL})",
+    )
     parser.add_argument(
         "--force", action="store_true", help="write into --out even when it is not empty"
     )
@@ -155,6 +164,10 @@ def sweep_main(argv: list[str]) -> int:
         reason = "applies to this machine's processes: the cluster at --scheduler has its own"
         raise UsageError("--jobs", reason)
     check_writable("--save-sweep", args.save_sweep)
+    if args.figures:
+        if not args.out:
+            raise UsageError("--figures", "needs --out DIR: the figures are written there")
+        check_figures("--figures")
     check_directory("--out", args.out, args.force)
     if args.save_sweep:
         if len(sweeps) != 1:
@@ -187,11 +200,18 @@ def sweep_main(argv: list[str]) -> int:
         cluster = "a local Dask cluster" if args.scheduler == "local" else args.scheduler
         trained_by = f"on {cluster} ({processes} at once)"
     say(f"{total} run{'s' if total != 1 else ''} trained{shared} in {elapsed:.1f} s {trained_by}")
+    if args.figures and sys.stderr.isatty():
+        say(f"drawing {3 * len(results)} figures (about a second each)...", file=sys.stderr)
     if args.out:
         for result in results:
             where = Path(args.out) / result.sweep.name if len(results) > 1 else Path(args.out)
             order = [key for key, _ in result.sweep.vary]
-            write_report(where, result.runs(), order, title=result.sweep.name)
+            drawn = []
+            if args.figures:
+                where.mkdir(parents=True, exist_ok=True)
+                written = figures.sweep_figures(result.sweep.name, result.runs(), order, where)
+                drawn = [(caption, path.name) for caption, path in written]
+            write_report(where, result.runs(), order, title=result.sweep.name, figures=drawn)
             for setting, _ in result.sweep.vary:
                 write_text(where / f"chart_{setting}.txt", chart(result, setting))
         say(f"written to {args.out}/")

@@ -24,8 +24,18 @@ from engine.labels import no_effect
 from engine.outcome import Outcome, finite
 from engine.trainer import SATURATION_HINT
 from engine.weights import activation_note
+from tui import figures
+from tui.figures import INSTALL
 
-from .args import Parser, add_training_flags, positive_int, say, set_up_run
+from .args import (
+    Parser,
+    add_training_flags,
+    check_directory,
+    check_figures,
+    positive_int,
+    say,
+    set_up_run,
+)
 from .progress import Progress
 
 
@@ -41,12 +51,24 @@ def train_parser() -> Parser:
         "--log-every", metavar="N", default="100", help="epochs between loss lines [100]"
     )
     parser.add_argument("--quiet", action="store_true", help="print nothing on stdout")
+    parser.add_argument(
+        "--figures",
+        metavar="DIR",
+        help="write the run's figures here as SVG and PNG: loss, accuracy, truth_vs_prediction, "
+        f"boundary (needs: {INSTALL})",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="write into --figures even when it is not empty"
+    )
     return parser
 
 
 def train_main(argv: list[str]) -> int:
     args = train_parser().parse_args(argv)
     log_every = positive_int("--log-every", args.log_every)
+    if args.figures is not None:
+        check_figures("--figures")
+        check_directory("--figures", args.figures, args.force)
     run = set_up_run(args)
     config = run.config
 
@@ -83,6 +105,10 @@ def train_main(argv: list[str]) -> int:
         notice(out, f"interrupted at epoch {outcome.epochs_run}")
     if args.json:
         write_json(args.json, run, outcome)
+    if args.figures:
+        written = figures.run_figures(config, outcome, run.data, args.figures)
+        if out:
+            say(f"{len(written)} figures written to {args.figures}/ (SVG and PNG)", file=sys.stderr)
     if args.save_weights:
         try:
             save_weights(run.net, args.save_weights)

@@ -56,6 +56,15 @@ class Snapshot:
     next_batch: np.ndarray | None = None
     """The indices of the samples the next update will see, where asked for."""
 
+    @classmethod
+    def of(cls, net: Network, x: np.ndarray, **detail) -> Snapshot:
+        """What ``net`` does to inputs x (n, 2), from one forward pass: its outputs, a copy of
+        its weights, and its dead units (activation 0 on every sample, per hidden layer);
+        ``detail``: the optimizer and the next batch, where asked for."""
+        predictions, hidden = net.inspect(x)
+        dead = [~np.any(a != 0.0, axis=0) for a in hidden]
+        return cls(predictions, net.theta.copy(), dead, **detail)
+
 
 class RunControl:
     """Thread-safe pause / resume / step / cancel / speed for a run iterated in another thread.
@@ -240,11 +249,9 @@ class Run:
         """The current weights and what they do to the data, from one forward pass; with
         ``detail``, also what it takes to explain the next step (the optimizer's state, the
         next batch)."""
-        predictions, hidden = self.net.inspect(self.data.x)
-        return Snapshot(
-            predictions=predictions,
-            weights=self.net.theta.copy(),
-            dead=[~np.any(a != 0.0, axis=0) for a in hidden],
+        return Snapshot.of(
+            self.net,
+            self.data.x,
             optimizer=self.trainer.optimizer_copy() if detail else None,
             next_batch=self.trainer.next_batch() if detail else None,
         )

@@ -3,6 +3,7 @@
 The flow of one run (to the main screen):
     TrainingStarted  ->  TrainingProgress*  ->  TrainingEnded | TrainingFailed;  or TrainingRefused
 The flow of one sweep (to the app):        SweepProgress*  ->  SweepEnded
+Re-opening a finished run (to the main screen):  RunReopened | ReopenRefused
 
 The training worker posts a TrainingProgress at most every ~250 ms (plus a flush whenever the run
 pauses and a final one at the end), carrying the epochs since the last message; every message
@@ -71,6 +72,25 @@ class TrainingFailed(Message):
 
     run_id: int
     error: str
+
+
+@dataclass
+class RunReopened(Message):
+    """A finished run can be shown again: its data and a snapshot of its final weights (rebuilt
+    for a sweep's run, which keeps neither)."""
+
+    run_id: int
+    data: Dataset
+    snapshot: Snapshot
+
+
+@dataclass
+class ReopenRefused(Message):
+    """A finished run cannot be shown again: its data file is gone or has changed (``reason``
+    says which, in one line)."""
+
+    run_id: int
+    reason: str
 
 
 @dataclass

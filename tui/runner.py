@@ -6,19 +6,38 @@ and from its message handlers, then redraws.
 
     ready --start--> running <--pause/resume--> paused --step--> paused (one epoch later)
     running | paused --stop--> stopped;  the engine ends it: done | diverged;  an error: failed
+
+A finished run of the session (a sweep's too) is re-opened without retraining: it becomes the
+current run again, shown from its final weights, once a thread has rebuilt what it does not keep.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 from textual.message_pump import MessagePump
 
-from engine import Config, Run, RunControl, State, make_dataset, memory, use_threads
+from engine import (
+    Config,
+    DataError,
+    Dataset,
+    Network,
+    Run,
+    RunControl,
+    Snapshot,
+    State,
+    make_dataset,
+    memory,
+    use_threads,
+)
 from engine.weights import activation_note
 
 from .messages import (
+    ReopenRefused,
+    RunReopened,
     TrainingEnded,
     TrainingFailed,
     TrainingProgress,
@@ -77,6 +96,8 @@ class Runner:
         """The handle of the run training now, if any."""
         self.detail = False
         """Snapshots carry the optimizer's state and the next batch (see explain_detail)."""
+        self.reopening: int | None = None
+        """The run being re-opened, until it is shown (a later re-opening or run overtakes it)."""
 
     @property
     def current(self) -> RunRecord | None:
@@ -118,6 +139,7 @@ class Runner:
         if self.control is not None:
             self.control.cancel()
         self.control = None
+        self.reopening = None  # a run on screen from now on wins over a re-opening under way
         current = self.session.current
         if current is not None and current.active:
             current.state = State.STOPPED
@@ -170,6 +192,59 @@ class Runner:
         if record is self.session.current:
             self.reset()
         self.session.remove(record.run_id)
+
+    # --- re-opening a finished run ----------------------------------------------------------------
+
+    def refusal(self, record: RunRecord) -> str | None:
+        """Why ``record`` cannot be re-opened now, in one line, or None if it can."""
+        current = self.session.current
+        if current is not None and current.active:
+            return "Stop the run first (ctrl+g)."
+        if record.state is State.FAILED:
+            return f"run {record.run_id} failed: it has no weights to show."
+        if not record.epoch:
+            return f"run {record.run_id} stopped before its first epoch: no weights to show."
+        if record.weights is None:
+            return f"run {record.run_id} kept no weights: there is nothing to show."
+        return None
+
+    def reopen(self, record: RunRecord, host: MessagePump) -> None:
+        """Show a finished run again (see :meth:`refusal`) without retraining it: ``host``
+        receives RunReopened once its data and a snapshot of its final weights are at hand (a
+        sweep's run keeps neither: they are rebuilt in a thread), or ReopenRefused."""
+        self.reopening = record.run_id
+        post = poster(host)
+        if record.data is not None and record.snapshot is not None:
+            post(RunReopened(record.run_id, record.data, record.snapshot))
+            return
+        args = (record.config, record.data, record.weights, record.predictions)
+        start_thread(f"reopen-{record.run_id}", rebuild, *args, record.run_id, post)
+
+    def reopened(self, message: RunReopened) -> RunRecord | str | None:
+        """The run's data and snapshot are at hand: it is the current run now, and returned;
+        or a one-line reason why it cannot be any more (a run trains, it was removed); or None
+        for a re-opening overtaken by another, or by a run started since."""
+        if message.run_id != self.reopening:
+            return None
+        self.reopening = None
+        record = self.session.get(message.run_id)
+        if record is None:
+            return f"run {message.run_id} was removed."
+        reason = self.refusal(record)
+        if reason is not None:
+            return reason
+        if record.data is None:
+            record.data, record.snapshot, record.rebuilt = message.data, message.snapshot, True
+        self.control = None
+        self.session.current = record
+        return record
+
+    def reopen_refused(self, message: ReopenRefused) -> bool:
+        """Whether the refusal is news (not for a re-opening overtaken since)."""
+        if message.run_id != self.reopening:
+            return False
+        self.reopening = None
+        return True
 
     # --- the worker's messages: each returns the record if it is the one on screen ----------------
 
@@ -228,3 +303,37 @@ class Runner:
             return None
         self.control = None
         return record
+
+
+def rebuild(
+    config: Config,
+    data: Dataset | None,
+    weights: np.ndarray,
+    predictions: np.ndarray | None,
+    run_id: int,
+    post: Callable[[object], object],
+) -> None:
+    """In a thread: what a finished run is shown with -- its data (drawn again from its seed,
+    or read again from its file) and a snapshot of its final weights, from one forward pass --
+    posted as RunReopened; ReopenRefused if the file is gone or no longer holds its samples."""
+    try:
+        if data is None:
+            data = make_dataset(config)
+        net = Network.from_weights(config.sizes, config.activation, weights)
+        snapshot = Snapshot.of(net, data.x)
+    except DataError as error:
+        post(ReopenRefused(run_id, str(error)))
+        return
+    except Exception as error:  # shown as a notification, never a traceback
+        post(ReopenRefused(run_id, f"{type(error).__name__}: {error}"))
+        return
+    if predictions is not None and not _same(predictions, snapshot.predictions):
+        source = config.data or f"the {config.dataset} data"
+        post(ReopenRefused(run_id, f"{source}: not the samples run {run_id} trained on any more"))
+        return
+    post(RunReopened(run_id, data, snapshot))
+
+
+def _same(kept: np.ndarray, again: np.ndarray) -> bool:
+    """The run's outputs as kept and as computed again from its weights on the data at hand."""
+    return kept.shape == again.shape and bool(np.allclose(kept, again, equal_nan=True))

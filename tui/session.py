@@ -3,6 +3,10 @@
 Plain data, no widgets: the main screen books the worker's messages here, the views read it.
 How a run went is the engine's own :class:`engine.Outcome`; a record adds what the app knows
 besides: its data, its latest weights, its speed.
+
+A sweep's run keeps only its outcome (final weights and predictions included): its data and a
+snapshot are rebuilt when it is re-opened, and dropped again once another run is on screen, so a
+sweep of many runs never keeps many datasets.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ class RunRecord:
     run_id: int
     config: Config
     data: Dataset | None
-    """The samples (None for runs that came from a sweep)."""
+    """The samples (None for runs that came from a sweep, until re-opened)."""
     outcome: Outcome = field(default_factory=lambda: Outcome(loss_history=array("d")))
     """How it is going; while it trains, its loss history grows as the worker reports."""
     snapshot: Snapshot | None = None
@@ -45,6 +49,9 @@ class RunRecord:
     held: bool = False
     """The worker has shown every epoch and is waiting on a pause."""
     stopping: bool = False
+    rebuilt: bool = False
+    """Its data and snapshot were rebuilt to show it again (a sweep's run): they go once another
+    run is on screen (see :meth:`release`)."""
     position: tuple[int, int] = (0, 1)
     """(updates done in the epoch under way, updates per epoch), as the worker last said."""
     norm_rows: list = field(default_factory=list)
@@ -113,8 +120,10 @@ class RunRecord:
 
     @property
     def weights(self) -> np.ndarray | None:
-        """The flat parameter vector, latest."""
-        return None if self.snapshot is None else self.snapshot.weights
+        """The flat parameter vector, latest: the worker's last snapshot, else the final one."""
+        if self.snapshot is not None:
+            return self.snapshot.weights
+        return self.outcome.weights
 
     @property
     def dead(self) -> list[np.ndarray]:
@@ -154,6 +163,12 @@ class RunRecord:
         history = self.outcome.loss_history
         self.outcome = dataclasses.replace(outcome, loss_history=history).thinned(HISTORY_CAP)
 
+    def release(self) -> None:
+        """Drop what was rebuilt to show the run again (its data and snapshot): it is kept
+        small while it is not on screen."""
+        if self.rebuilt:
+            self.data, self.snapshot, self.rebuilt = None, None, False
+
     def fail(self, error: str) -> None:
         self.error = error
         self.state = State.FAILED
@@ -182,10 +197,21 @@ class Session:
 
     def __init__(self) -> None:
         self.runs: list[RunRecord] = []
-        self.current: RunRecord | None = None
+        self._current: RunRecord | None = None
         self.marked: set[int] = set()
         """Ids of the runs marked for comparison."""
         self._next_id = 1
+
+    @property
+    def current(self) -> RunRecord | None:
+        return self._current
+
+    @current.setter
+    def current(self, record: RunRecord | None) -> None:
+        """Put a run on screen (or none); the one it replaces drops what was rebuilt for it."""
+        if self._current is not None and self._current is not record:
+            self._current.release()
+        self._current = record
 
     def _add(self, config: Config, data: Dataset | None, outcome: Outcome) -> RunRecord:
         record = RunRecord(self._next_id, config, data, outcome, clock=time.monotonic())
@@ -201,7 +227,9 @@ class Session:
 
     def add_finished(self, config: Config, outcome: Outcome) -> RunRecord:
         """A run trained elsewhere (a sweep), kept for the runs table."""
-        return self._add(config, None, outcome.thinned(HISTORY_CAP))
+        record = self._add(config, None, outcome.thinned(HISTORY_CAP))
+        record.wall = outcome.seconds  # its speed in the status line: its share of the sweep
+        return record
 
     def remove(self, run_id: int) -> None:
         """Forget a run (not one that is training)."""

@@ -10,7 +10,7 @@ from engine import Config
 
 from .experiment import Experiment
 from .runner import Runner
-from .session import Session
+from .session import RunRecord, Session
 
 
 class SettingsForm(Protocol):
@@ -26,6 +26,14 @@ class SettingsForm(Protocol):
         """Fill the form from a config."""
 
 
+class RunStage(Protocol):
+    """Where the current run is shown (the main screen)."""
+
+    def reopen(self, record: RunRecord) -> bool:
+        """Show a finished run again, in every view, without retraining it; False (after saying
+        why) if it cannot be."""
+
+
 @dataclass
 class AppState:
     initial: Config
@@ -36,6 +44,8 @@ class AppState:
     save_weights_to: str | None = None
     """--save-weights: where each finished run's weights are written."""
     form: SettingsForm | None = None
+    """Set by the main screen once it is up."""
+    stage: RunStage | None = None
     """Set by the main screen once it is up."""
 
     def pending(self) -> Config:

@@ -157,6 +157,15 @@ class BackpropScreen(LiveView):
             self.query_one("#bp-tables", Static).update("")
             return
         snapshot = record.snapshot
+        kept_weights_only = snapshot is not None and snapshot.optimizer is None
+        if kept_weights_only and not record.active and record.data is not None:
+            # a re-opened sweep's run (or one stopped at once): only its weights were kept
+            summary.update(
+                "this run has ended without its optimizer's state: no next step to explain "
+                "(ctrl+r trains its settings again; g: gradient flow)"
+            )
+            self.query_one("#bp-tables", Static).update("")
+            return
         if record.data is None or snapshot is None or snapshot.optimizer is None:
             summary.update("waiting for the run's next snapshot...")
             return

@@ -1,7 +1,7 @@
 """The main screen: the settings form beside the live loss chart and the table of samples, with
 the status line and the keys underneath. It owns the run it shows: the keys that train, pause,
-step, reset and save act here (the app routes them from every view), and the training worker's
-messages arrive here."""
+step, reset and save act here (the app routes them from every view), the training worker's
+messages arrive here, and a finished run re-opened from the runs view is shown here again."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ from engine import (
 )
 from engine.config import ConfigError, load_toml
 from tui.messages import (
+    ReopenRefused,
+    RunReopened,
     TrainingEnded,
     TrainingFailed,
     TrainingProgress,
@@ -75,6 +77,7 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         self.state.form = self
+        self.state.stage = self
         self.preview_samples()
         self.form.border_title = "Settings"
         self.table.border_title = "Samples: ground truth and prediction"
@@ -101,6 +104,42 @@ class MainScreen(Screen):
 
     def load_settings(self, config: Config) -> None:
         self.form.load(config)
+
+    # --- re-opening a finished run (tui.state.RunStage) -------------------------------------------
+
+    def reopen(self, record: RunRecord) -> bool:
+        """Show a finished run again in every view, from its final weights (no retraining), its
+        settings in the form; False (after saying why) while a run trains or if it has no
+        weights. It is shown once its data is at hand (RunReopened)."""
+        reason = self.runner.refusal(record)
+        if reason is not None:
+            self.app.notify(reason, title="Cannot re-open it")
+            return False
+        self.load_settings(record.config)
+        self.runner.reopen(record, self)
+        return True
+
+    def on_run_reopened(self, message: RunReopened) -> None:
+        record = self.runner.reopened(message)
+        if record is None:
+            return  # overtaken by another re-opening or a new run
+        if isinstance(record, str):
+            self.app.notify(record, title="Cannot re-open it")
+            return
+        self._show_run(record)
+        self.app.refresh_bindings()
+        self.app.notify(
+            f"run {record.run_id} re-opened: f2 results, f3 boundary, f5 network; "
+            "ctrl+r trains its settings again"
+        )
+
+    def on_reopen_refused(self, message: ReopenRefused) -> None:
+        if self.runner.reopen_refused(message):
+            self.app.notify(
+                f"run {message.run_id} cannot be re-opened: {message.reason}",
+                title="Cannot re-open it",
+                severity="error",
+            )
 
     def on_sample_table_chosen(self, message: SampleTable.Chosen) -> None:
         self.app.open_backprop(message.index)
@@ -300,10 +339,26 @@ class MainScreen(Screen):
     # --- drawing ----------------------------------------------------------------------------------
 
     def on_screen_resume(self) -> None:
-        """Back from a view: the run shown may have been removed there."""
-        if self._shown is not None and self.runner.current is None:
-            self._show_no_run()
-        self.show_status(self.runner.current)
+        """Back from a view: the run shown may have been removed there, or another re-opened."""
+        current = self.runner.current
+        if current is None:
+            if self._shown is not None:
+                self._show_no_run()
+        elif current.run_id != self._shown:
+            self._show_run(current)
+        self.show_status(current)
+
+    def _show_run(self, record: RunRecord) -> None:
+        """Draw a run of the session as it stands: its whole loss curve, its samples with their
+        predictions, its status."""
+        self._shown = record.run_id
+        outcome = record.outcome
+        with self.app.batch_update():
+            self.chart.load(record.losses, None if outcome.every == 1 else outcome.history_epochs())
+            if record.data is not None:
+                self.table.set_data(*_xy(record.data))
+                self.table.set_predictions(record.predictions)
+            self.show_status(record)
 
     def _show_no_run(self) -> None:
         self._shown = None

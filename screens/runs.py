@@ -1,8 +1,10 @@
 """RunsScreen: every run of the session in a table; marked runs' loss curves overlaid.
 
 The legend names what differs between the marked runs (e.g. "lr=0.1", "lr=1"), the way the lab's
-discussion figures compare settings. A run can be re-opened (its settings back in the form),
-removed, and the marked runs (or all) exported as CSV, JSON and Markdown.
+discussion figures compare settings. A finished run -- the app's own or a sweep's -- can be
+re-opened: it becomes the run on the main screen and in the results, boundary and network views,
+shown from its final weights without retraining, and its settings go back in the form. A run can
+be removed, and the marked runs (or all) exported as CSV, JSON and Markdown.
 """
 
 from __future__ import annotations
@@ -28,11 +30,11 @@ COLUMNS = ("curve", "#", "state", "final loss", "acc", "to 100%", "settings")
 class RunsScreen(LiveView):
     """All runs of the session; space marks, enter re-opens, d removes, e exports."""
 
-    HEADING = "Runs: space marks runs to compare, enter re-opens one, d removes, e exports"
+    HEADING = "Runs: space marks, enter re-opens one in every view, d removes, e exports"
     BINDINGS = [
         Binding("space", "mark", "Mark", tooltip="Mark or unmark the run under the cursor"),
         Binding("a", "mark_all", "Mark all", tooltip="Mark every run, or none if all are"),
-        Binding("enter", "reopen", "Re-open", tooltip="Put the run's settings in the form"),
+        Binding("enter", "reopen", "Re-open", tooltip="Show the run in every view, no retraining"),
         Binding("d,delete", "remove", "Remove", tooltip="Remove the run from the session"),
         Binding("e", "export", "Export", tooltip="Write CSV, JSON and Markdown of marked runs"),
     ]
@@ -121,12 +123,9 @@ class RunsScreen(LiveView):
 
     def action_reopen(self) -> None:
         record = self.session.get(self.selected_id() or -1)
-        if record is None:
-            return
-        if self.state.form is not None:
-            self.state.form.load_settings(record.config)
-        self.app.pop_screen()
-        self.app.notify(f"run {record.run_id}'s settings are in the form: ctrl+r trains them")
+        stage = self.state.stage
+        if record is not None and stage is not None and stage.reopen(record):
+            self.app.pop_screen()  # the main screen shows it (and says so) once it is at hand
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_reopen()

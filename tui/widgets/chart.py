@@ -1,8 +1,9 @@
 """LossChart: the loss per epoch, growing live, on a log or a linear scale.
 
-The chart owns its data: ``append(losses)`` adds epochs, ``reset()`` forgets them, ``replot()``
-draws. It plots about two points per column (a braille cell is two dots wide), so drawing costs
-the same at epoch 100 as at epoch 10 million.
+The chart owns its data: ``append(losses)`` adds epochs, ``reset()`` forgets them, ``load()``
+takes a whole history at once (a re-opened run's, thinned or not), ``replot()`` draws. It plots
+about two points per column (a braille cell is two dots wide), so drawing costs the same at epoch
+100 as at epoch 10 million.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ class LossChart(Plot):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._losses = array("d")
+        self._epochs: np.ndarray | None = None
+        """The epoch of each loss, for a loaded history that was thinned (None: 1, 2, 3...)."""
 
     @property
     def series(self) -> tuple[np.ndarray, np.ndarray]:
@@ -40,13 +43,28 @@ class LossChart(Plot):
 
     @property
     def epochs(self) -> int:
+        """The last epoch shown."""
+        if self._epochs is not None and len(self._epochs):
+            return int(self._epochs[-1])
         return len(self._losses)
 
     def append(self, losses: Iterable[float]) -> None:
+        """The next epochs' losses."""
+        last, shown = self.epochs, len(self._losses)
         self._losses.extend(losses)
+        if self._epochs is not None:
+            added = np.arange(1, len(self._losses) - shown + 1)
+            self._epochs = np.append(self._epochs, last + added)
 
     def reset(self) -> None:
-        self._losses = array("d")
+        self._losses, self._epochs = array("d"), None
+        self.replot()
+
+    def load(self, losses: Iterable[float], epochs: np.ndarray | None = None) -> None:
+        """Show a whole loss history in place of the one shown; ``epochs`` gives the epoch of
+        each value when it was thinned (engine.Outcome.history_epochs)."""
+        self._losses = array("d", losses)
+        self._epochs = None if epochs is None else np.asarray(epochs)
         self.replot()
 
     def watch_log_scale(self) -> None:
@@ -62,5 +80,6 @@ class LossChart(Plot):
         values = np.frombuffer(self._losses, dtype=np.float64)[index] if n else np.zeros(0)
         if self.log_scale:
             values = log_values(values)
-        self.show([Curve(index + 1, values)] if n else [], log=self.log_scale)
+        epochs = index + 1 if self._epochs is None else self._epochs[index]
+        self.show([Curve(epochs, values)] if n else [], log=self.log_scale)
         self.border_title = "Loss (log scale)" if self.log_scale else "Loss"

@@ -27,7 +27,7 @@ import numpy as np
 
 from engine import Config, Dataset, Network, Outcome
 from engine.files import atomic_write
-from engine.labels import describe_base, labels, show
+from engine.labels import describe_base, differing, labels, show
 from engine.plane import extent, grid_outputs
 
 INSTALL = "pip install 'backprop-tui[figures]'"
@@ -149,17 +149,18 @@ def curves_figure(
     vary: Sequence[str],
     what: str,
     accuracy: bool = False,
+    split: bool = True,
 ):
     """Loss (or accuracy) by epoch of runs: one panel per combination of the settings in
-    ``vary`` after the first (all in one panel past MAX_PANELS), one curve per run labelled
-    by what differs within its panel."""
+    ``vary`` after the first (all in one panel past MAX_PANELS, or unless ``split``), one
+    curve per run labelled by what differs within its panel."""
     configs = [config for config, _ in runs]
     panels: dict[str, list[tuple[Config, Outcome]]] = {}
     others = list(vary[1:])
     for config, outcome in runs:
         key = " ".join(f"{k}={show(getattr(config, k))}" for k in others)
         panels.setdefault(key, []).append((config, outcome))
-    if len(panels) > MAX_PANELS:
+    if len(panels) > MAX_PANELS or not split:
         panels = {"": list(runs)}
     figure, axes = _figure(len(panels), width=SIZE[0] if len(panels) == 1 else 11.0)
     legends = []
@@ -356,4 +357,20 @@ def sweep_figures(
         what = f"{heading}final loss and epochs to 100% by {vary[0]}"
         figure = by_setting_figure(runs, vary, what)
         drawn.append((f"Final loss by {vary[0]}", f"loss_by_{vary[0]}", figure))
+    return [(caption, save(figure, directory, stem)[0]) for caption, stem, figure in drawn]
+
+
+def compare_figures(runs: Sequence[tuple[Config, Outcome]], directory: str | Path) -> Written:
+    """Runs side by side (the app's marked runs): their loss and accuracy by epoch, one curve
+    per run, labelled by the settings that differ."""
+    require()
+    vary = differing([config for config, _ in runs])
+    drawn = [
+        ("Loss by epoch", "loss", curves_figure(runs, vary, "Loss by epoch", split=False)),
+        (
+            "Accuracy by epoch",
+            "accuracy",
+            curves_figure(runs, vary, "Accuracy by epoch", accuracy=True, split=False),
+        ),
+    ]
     return [(caption, save(figure, directory, stem)[0]) for caption, stem, figure in drawn]

@@ -1,15 +1,17 @@
 """Bounded session memory: a finished run keeps at most HISTORY_CAP loss values (every k-th
 epoch and the last), and what a user reads of it -- epochs run, final loss, the curve, the
-exported CSV -- stays true."""
+exported CSV -- stays true; its histories take 8 bytes a value, its final weights and outputs are
+kept once, and what a re-opened sweep's run had rebuilt goes once another run is on screen."""
 
 from __future__ import annotations
 
 import csv
+import sys
 from array import array
 
 import numpy as np
 
-from engine import Config, Outcome, State
+from engine import Config, Outcome, Run, State, make_dataset
 from engine.report import write_report
 from tui.plotting import log_losses
 from tui.session import HISTORY_CAP, Session
@@ -53,3 +55,53 @@ def test_a_short_run_keeps_every_epoch():
     outcome = Outcome(loss_history=[0.5, 0.25, 0.125])
     assert outcome.thinned(HISTORY_CAP) is outcome
     assert outcome.history_epochs().tolist() == [1, 2, 3]
+
+
+def trained(config: Config) -> Run:
+    run = Run(config)
+    for _ in run:
+        pass
+    return run
+
+
+def held(values) -> int:
+    """Bytes a history holds: its container and, in a list, each float object."""
+    items = sum(map(sys.getsizeof, values)) if isinstance(values, list) else 0
+    return sys.getsizeof(values) + items
+
+
+def test_a_sweeps_run_keeps_its_histories_at_8_bytes_a_value():
+    run = trained(Config(dataset="xor", epochs=2000))
+    outcome = run.outcome()
+    assert isinstance(outcome.loss_history, list)  # as a sweep sends it: 32 bytes a value
+    record = Session().add_finished(run.config, outcome)
+    kept = record.outcome
+    for history, sent in (
+        (kept.loss_history, outcome.loss_history),
+        (kept.accuracy_history, outcome.accuracy_history),
+    ):
+        assert list(history) == list(sent) and len(history) == 2000
+        assert held(history) < 2000 * 8 + 200
+    assert record.data is None and record.snapshot is None  # no dataset per sweep run
+
+
+def test_the_app_runs_final_weights_and_outputs_are_kept_once():
+    run = trained(Config(dataset="xor", hidden=(64, 64), epochs=50))
+    session = Session()
+    record = session.start(run.config, run.data)
+    record.outcome.loss_history.extend(run.loss_history)
+    record.finish(run.outcome(), run.snapshot(detail=True))
+    assert record.outcome.weights is record.snapshot.weights
+    assert record.outcome.predictions is record.snapshot.predictions
+
+
+def test_a_reopened_sweep_run_drops_what_was_rebuilt_once_another_is_on_screen():
+    session = Session()
+    runs = [trained(Config(dataset="circle", samples=50, epochs=20, seed=s)) for s in (1, 2)]
+    first, second = (session.add_finished(r.config, r.outcome()) for r in runs)
+    for record in (first, second):  # as Runner.reopened books a rebuilt run
+        record.data, record.rebuilt = make_dataset(record.config), True
+        session.current = record
+    assert first.data is None and second.data is not None
+    session.current = None
+    assert second.data is None and second.snapshot is None

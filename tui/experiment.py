@@ -133,8 +133,8 @@ class Experiment:
         for config, outcome in kept:
             if not outcome.state.finished:
                 outcome = dataclasses.replace(outcome, state=State.STOPPED)
-                self.runs[config] = outcome
-            self.session.add_finished(config, outcome)
+            # the session's copy (its history held compactly) serves the chart too: one, not two
+            self.runs[config] = self.session.add_finished(config, outcome).outcome
         return len(kept)
 
 

@@ -327,10 +327,14 @@ def rebuild(
     except Exception as error:  # shown as a notification, never a traceback
         post(ReopenRefused(run_id, f"{type(error).__name__}: {error}"))
         return
-    if predictions is not None and not _same(predictions, snapshot.predictions):
-        source = config.data or f"the {config.dataset} data"
-        post(ReopenRefused(run_id, f"{source}: not the samples run {run_id} trained on any more"))
-        return
+    if predictions is not None:
+        if not _same(predictions, snapshot.predictions):
+            source = config.data or f"the {config.dataset} data"
+            reason = f"{source}: not the samples run {run_id} trained on any more"
+            post(ReopenRefused(run_id, reason))
+            return
+        # the outcome's own arrays: a re-opened run holds its weights and outputs once
+        snapshot = Snapshot(predictions, weights, snapshot.dead)
     post(RunReopened(run_id, data, snapshot))
 
 

@@ -21,8 +21,8 @@ import numpy as np
 from engine import Config, Dataset, Outcome, Snapshot, State
 
 HISTORY_CAP = 100_000
-"""Loss values a finished run keeps in the session (800 kB): a longer history is thinned to
-every k-th epoch and the last, so a session of long runs stays bounded."""
+"""Loss values a finished run keeps in the session (800 kB, and as many accuracies): a longer
+history is thinned to every k-th epoch and the last, so a session of long runs stays bounded."""
 RATE_SMOOTHING = 0.5
 """Weight of the previous epochs-per-second reading in the shown rate."""
 
@@ -157,11 +157,17 @@ class RunRecord:
             state=state,
         )
 
-    def finish(self, outcome: Outcome, snapshot: Snapshot) -> None:
+    def finish(self, outcome: Outcome, snapshot: Snapshot | None) -> None:
         """The run is over: its final outcome (the history the record gathered is kept)."""
         self.snapshot = snapshot
-        history = self.outcome.loss_history
-        self.outcome = dataclasses.replace(outcome, loss_history=history).thinned(HISTORY_CAP)
+        outcome = dataclasses.replace(outcome, loss_history=self.outcome.loss_history)
+        if snapshot is not None:  # the final weights and outputs once, not twice
+            outcome = dataclasses.replace(
+                outcome,
+                weights=_one_of(outcome.weights, snapshot.weights),
+                predictions=_one_of(outcome.predictions, snapshot.predictions),
+            )
+        self.outcome = kept(outcome)
 
     def release(self) -> None:
         """Drop what was rebuilt to show the run again (its data and snapshot): it is kept
@@ -227,7 +233,7 @@ class Session:
 
     def add_finished(self, config: Config, outcome: Outcome) -> RunRecord:
         """A run trained elsewhere (a sweep), kept for the runs table."""
-        record = self._add(config, None, outcome.thinned(HISTORY_CAP))
+        record = self._add(config, None, kept(outcome))
         record.wall = outcome.seconds  # its speed in the status line: its share of the sweep
         return record
 
@@ -244,3 +250,21 @@ class Session:
             if record.run_id == run_id:
                 return record
         return None
+
+
+def kept(outcome: Outcome) -> Outcome:
+    """A finished run's outcome as the session keeps it: at most about HISTORY_CAP values of
+    history (see Outcome.thinned), held as arrays of 8-byte floats (a list takes 32 a value)."""
+    outcome = outcome.thinned(HISTORY_CAP)
+    return dataclasses.replace(
+        outcome,
+        loss_history=array("d", outcome.loss_history),
+        accuracy_history=array("d", outcome.accuracy_history),
+    )
+
+
+def _one_of(mine: np.ndarray | None, same: np.ndarray) -> np.ndarray | None:
+    """``same`` where it holds the values of ``mine``, so that one copy is kept."""
+    if mine is None or mine.shape != same.shape or not np.array_equal(mine, same, equal_nan=True):
+        return mine
+    return same

@@ -5,7 +5,7 @@ form's settings; ctrl+r runs the sweep in the background (ctrl+g stops it); the 
 counts epochs. The chart overlays the loss curves of one panel as they fill in: a section for one
 value of its other varied settings (one dataset), as the command line's charts do, with the
 settings the panel's runs share above it and a legend table beside it. When the sweep ends (or is
-cancelled) its runs join the runs table (f4).
+cancelled) its runs join the runs table (f4), where each re-opens in every view.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def curve_name(sweep: Sweep, config: Config) -> str:
 class ExperimentsScreen(LiveView):
     """Run a sweep and watch its curves fill in."""
 
-    HEADING = "Experiments: ctrl+r runs a sweep, ctrl+g stops it; its runs join the runs table"
+    HEADING = "Experiments: ctrl+r runs a sweep, ctrl+g stops it; f4 re-opens its runs"
     KEY_NAMES = {"main('train')": "Run sweep", "stop": "Stop sweep"}
     """What the app's keys do here, as the key bar names them."""
 

@@ -4,10 +4,13 @@ The legend names what differs between the marked runs (e.g. "lr=0.1", "lr=1"), t
 discussion figures compare settings. A finished run -- the app's own or a sweep's -- can be
 re-opened: it becomes the run on the main screen and in the results, boundary and network views,
 shown from its final weights without retraining, and its settings go back in the form. A run can
-be removed, and the marked runs (or all) exported as CSV, JSON and Markdown.
+be removed, and the marked runs (or all) exported as CSV, JSON and Markdown, with figures of
+their loss and accuracy where matplotlib is installed (tui.figures).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,6 +19,8 @@ from textual.widgets import DataTable
 
 from engine.labels import labels
 from engine.report import existing_report_files, write_report
+from tui import figures
+from tui.figures import FORMATS, INSTALL
 from tui.plotting import curves_of, percent, short_loss
 from tui.session import RunRecord, Session
 from tui.widgets.plot import Plot, legend_mark
@@ -36,7 +41,7 @@ class RunsScreen(LiveView):
         Binding("a", "mark_all", "Mark all", tooltip="Mark every run, or none if all are"),
         Binding("enter", "reopen", "Re-open", tooltip="Show the run in every view, no retraining"),
         Binding("d,delete", "remove", "Remove", tooltip="Remove the run from the session"),
-        Binding("e", "export", "Export", tooltip="Write CSV, JSON and Markdown of marked runs"),
+        Binding("e", "export", "Export", tooltip="Write CSV, JSON, Markdown, figures of marked runs"),
     ]
 
     def compose_view(self) -> ComposeResult:
@@ -146,21 +151,37 @@ class RunsScreen(LiveView):
             self.app.notify("There are no runs to export yet.", title="Nothing to export")
             return
 
-        def export(path: str | None) -> None:
-            if not path:
-                return
+        pairs = [(r.config, r.outcome) for r in runs]
+        drawn = figures.available()
+
+        def write(path: str) -> None:
+            """In a thread: matplotlib takes a second or two a figure."""
             try:
-                write_report(path, [(r.config, r.outcome) for r in runs])
+                Path(path).mkdir(parents=True, exist_ok=True)
+                written = figures.compare_figures(pairs, path) if drawn else []
+                linked = [(caption, figure.name) for caption, figure in written]
+                write_report(path, pairs, figures=linked)
             except OSError as error:
-                self.app.notify(f"{path}: {error.strerror or error}", severity="error")
+                message = f"{path}: {error.strerror or error}"
+                self.app.call_from_thread(self.app.notify, message, severity="error")
                 return
-            self.app.notify(f"{len(runs)} runs written to {path}/", title="Exported")
+            what = "with their loss and accuracy figures" if drawn else f"(figures: {INSTALL})"
+            done = f"{len(pairs)} runs written to {path}/ {what}"
+            self.app.call_from_thread(self.app.notify, done, title="Exported")
+
+        def export(path: str | None) -> None:
+            if path:
+                if drawn:
+                    self.app.notify("drawing the figures...", title="Exporting", timeout=2)
+                self.run_worker(lambda: write(path), thread=True, group="export")
+
+        def clobbered(directory: str) -> list[Path]:
+            names = [f"{stem}.{fmt}" for stem in ("loss", "accuracy") for fmt in FORMATS]
+            existing = [Path(directory) / name for name in names if drawn]
+            return existing_report_files(directory) + [p for p in existing if p.exists()]
 
         what = "marked runs" if self.marked_runs() else "all runs"
         prompt = PathPrompt(
-            f"Export {what} to directory:",
-            "runs-report",
-            directory=True,
-            clobbered=existing_report_files,
+            f"Export {what} to directory:", "runs-report", directory=True, clobbered=clobbered
         )
         self.app.push_screen(prompt, export)

@@ -148,6 +148,14 @@ async def test_runs_compared_reopened_removed_and_exported():
         assert markdown[0].startswith("base: dataset=xor activation=sigmoid optimizer=gd")
         rows = [line for line in markdown if line.startswith("| lr=")]
         assert len(rows) == 3 and "lr=0.5" in rows[0]
+        # the marked runs' figures, linked from summary.md (the test extra has matplotlib)
+        assert "![Loss by epoch](loss.svg)" in markdown
+        assert "![Accuracy by epoch](accuracy.svg)" in markdown
+        assert all(
+            Path(f"report/{s}.{f}").stat().st_size
+            for s in ("loss", "accuracy")
+            for f in ("svg", "png")
+        )
         await pilot.press("e")
         await answer_prompt(pilot, "report")
         assert isinstance(app.screen, PathPrompt)  # asks before overwriting

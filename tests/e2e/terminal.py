@@ -157,8 +157,12 @@ class Terminal:
         return self.wait_until(lambda: text in self.text(), timeout)
 
     def resize(self, cols: int, rows: int) -> None:
+        """A new size and SIGWINCH; the screen starts blank, so what is waited for next is
+        what the program drew at the new size (a second resize sent before the program had
+        drawn the first could be lost in between)."""
         with self.lock:
             self.screen.resize(rows, cols)
+            self.screen.erase_in_display(2)
         self._set_size(cols, rows)
         os.killpg(self.process.pid, signal.SIGWINCH)
 

@@ -28,7 +28,7 @@ from .live import LiveView
 class BoundaryScreen(LiveView):
     """The network's output over the plane, with every sample on it."""
 
-    HEADING = "Decision boundary: the network's output over the plane  o: label 0  x: label 1"
+    HEADING = "Decision boundary: the network's output   o label 0   x label 1   O X wrong"
     BINDINGS = [
         Binding(
             "m", "toggle_mode", "Colour/shade", tooltip="Draw the map in colours or in characters"
@@ -68,7 +68,11 @@ class BoundaryScreen(LiveView):
             return
         self._computed_for = key
         bounds = extent(record.data.x)
-        self.map.set_samples(record.data.x, record.data.y)
+        predictions = record.predictions
+        wrong = None
+        if predictions is not None and len(predictions) == record.data.n:
+            wrong = (predictions >= 0.5) != (record.data.y == 1.0)
+        self.map.set_samples(record.data.x, record.data.y, wrong)
         self.compute(
             key,
             record.config.sizes,

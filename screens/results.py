@@ -1,7 +1,9 @@
 """ResultScreen: the data coloured by ground truth beside the same points coloured by the
 network's prediction, as in the lab's "Ground truth" / "Predict result" figure.
 
-Class 0 is drawn as "o" and class 1 as "x" (and in two colours), so it reads without colour.
+Class 0 is drawn as "o" and class 1 as "x" (and in two colours), so it reads without colour; on
+the prediction side a sample the network gets wrong is drawn in capitals, "O" or "X" (the class
+it predicts, in red where there is colour).
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from tui.session import RunRecord
 
 from .live import LiveView
 
-MARKERS = {0: ("o", "blue"), 1: ("x", "orange")}
-"""How each class is drawn: marker and colour."""
+MARKERS = {0: ("o", "blue"), 1: ("x", "orange"), 2: ("O", "red"), 3: ("X", "red")}
+"""How each class is drawn, marker and colour; 2 and 3: classes 0 and 1 predicted wrongly."""
 MAX_POINTS = 2000
 """Points drawn per plot; larger datasets are drawn from an even sample of them."""
 
@@ -43,7 +45,7 @@ def scatter(plot: PlotextPlot, x: np.ndarray, classes: np.ndarray, title: str) -
 class ResultScreen(LiveView):
     """Ground truth | prediction, for the current run, redrawn as it learns."""
 
-    HEADING = "Results: ground truth beside prediction   o = class 0   x = class 1"
+    HEADING = "Results: ground truth beside prediction   o class 0   x class 1   O X wrong"
 
     def compose_view(self) -> ComposeResult:
         with Horizontal(id="results"):
@@ -65,7 +67,9 @@ class ResultScreen(LiveView):
             finite = np.isfinite(record.predictions)
             predicted = (record.predictions >= 0.5).astype(int)
             accuracy = float(np.mean(predicted == labels))
-            title = f"Prediction (accuracy {percent(accuracy)})"
+            wrong = predicted != labels
+            title = f"Prediction: acc {percent(accuracy)}, {int(wrong.sum())} wrong"
             if not finite.all():
                 title = "Prediction: none (diverged)"  # short: plotext drops a wider one
-            scatter(prediction, x[finite], predicted[finite], title)
+            shown = predicted + 2 * wrong  # capitals for the mistakes
+            scatter(prediction, x[finite], shown[finite], title)

@@ -41,7 +41,9 @@ class RunsScreen(LiveView):
         Binding("a", "mark_all", "Mark all", tooltip="Mark every run, or none if all are"),
         Binding("enter", "reopen", "Re-open", tooltip="Show the run in every view, no retraining"),
         Binding("d,delete", "remove", "Remove", tooltip="Remove the run from the session"),
-        Binding("e", "export", "Export", tooltip="Write CSV, JSON, Markdown, figures of marked runs"),
+        Binding(
+            "e", "export", "Export", tooltip="Write CSV, JSON, Markdown, figures of marked runs"
+        ),
     ]
 
     def compose_view(self) -> ComposeResult:

@@ -44,7 +44,7 @@ def test_a_sweeps_run_reopens_in_every_view_as_trained_alone(tmp_path):
         for i, row in enumerate(rows[:8]):
             assert f"{outcome.predictions[i]:.6f}" in row
         term.press("f2")
-        term.wait_for(f"Prediction (accuracy {accuracy})")
+        term.wait_for(f"Prediction: acc {accuracy},")
         term.press("f3")
         x1_min, x1_max, _, _ = extent(alone.data.x)
         term.wait_for(f"x1 {x1_min:.3g}..{x1_max:.3g}")

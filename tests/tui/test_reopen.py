@@ -101,11 +101,13 @@ async def test_a_sweep_run_reopens_in_every_view_as_if_trained_alone(monkeypatch
 
         await pilot.press("f2")  # the results: its predictions over its data
         assert isinstance(app.screen, ResultScreen)
-        await until(pilot, lambda: any(t.startswith("Prediction (") for _, _, t in drawn))
-        x, classes, title = next(d for d in drawn if d[2].startswith("Prediction ("))
+        await until(pilot, lambda: any(t.startswith("Prediction: ") for _, _, t in drawn))
+        x, classes, title = next(d for d in drawn if d[2].startswith("Prediction: "))
         assert np.array_equal(x, data.x)
-        assert np.array_equal(classes, (outcome.predictions >= 0.5).astype(int))
-        assert title == f"Prediction (accuracy {percent(outcome.accuracy)})"
+        predicted = (outcome.predictions >= 0.5).astype(int)
+        wrong = predicted != data.y
+        assert np.array_equal(classes, predicted + 2 * wrong)  # capitals: the mistakes
+        assert title == f"Prediction: acc {percent(outcome.accuracy)}, {wrong.sum()} wrong"
 
         await pilot.press("f3")  # the boundary: its final network over the plane
         screen = app.screen

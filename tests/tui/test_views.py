@@ -41,7 +41,7 @@ async def test_results_show_truth_beside_prediction_and_follow_training():
         first = app.screen._drawn[1]
         await until(pilot, lambda: app.screen._drawn[1] > first)  # redrawn as it learns
         text = screen_text(app)
-        assert "Ground truth" in text and "Prediction (accuracy" in text
+        assert "Ground truth" in text and "Prediction: acc" in text
         left = "".join(line[:40] for line in text.splitlines()[2:-5])
         right = "".join(line[40:] for line in text.splitlines()[2:-5])
         for half in (left, right):

@@ -4,7 +4,9 @@ Each character cell shows two grid points, one above the other ("▀" in the top
 on the bottom point's), so the map has twice the panel's rows in resolution. Blue means an
 output near 0, orange near 1, the panel's own background exactly 0.5. In shade mode (chosen
 for NO_COLOR, or toggled) each cell is a character instead: " " "·" "░" "▒" from 0 to 1.
-Samples are "o" (label 0) and "x" (label 1) in either mode.
+Samples are "o" (label 0) and "x" (label 1) in either mode; a sample the network gets wrong is
+"O" or "X" (its label, in capitals, and in red where there is colour), so mistakes read without
+colour too.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from tui.tiles import LEVELS
 
 LOW, HIGH = Color.parse("#2f7fd1"), Color.parse("#f28e2b")
 SHADES = " ·░▒"
-MARKS = ("o", "x")
+MARKS = ("o", "x", "O", "X")
+"""A sample's mark by its label, then (label + 2) for a sample the network gets wrong."""
+WRONG = Color.parse("#e03131")
 
 
 class BoundaryMap(Widget):
@@ -35,7 +39,7 @@ class BoundaryMap(Widget):
         self.grid: np.ndarray | None = None
         self.bounds: tuple[float, float, float, float] | None = None
         self._marks = np.zeros(0, dtype=np.int8)
-        """Per character cell (row-major), the label of a sample drawn there, or -1."""
+        """Per character cell (row-major), the mark (index into MARKS) drawn there, or -1."""
         self._samples: tuple[np.ndarray, np.ndarray] | None = None
         self._styles: list[list[Style]] = []
 
@@ -43,9 +47,21 @@ class BoundaryMap(Widget):
         """(columns, points per column) the panel can show."""
         return max(self.size.width, 1), 2 * max(self.size.height, 1)
 
-    def set_samples(self, x: np.ndarray, labels: np.ndarray) -> None:
-        self._samples = (x, labels.astype(int))
+    def set_samples(
+        self, x: np.ndarray, labels: np.ndarray, wrong: np.ndarray | None = None
+    ) -> None:
+        """The samples (n, 2), their labels (n,) and, where known, which the network gets
+        wrong (n,) bool: those are drawn in capitals."""
+        marks = labels.astype(int)
+        if wrong is not None:
+            marks = marks + 2 * wrong.astype(int)
+        self._samples = (x, marks)
         self._place_samples()
+
+    @property
+    def wrong_marks(self) -> int:
+        """How many character cells show a sample the network gets wrong."""
+        return int(np.count_nonzero(self._marks >= 2))
 
     def set_grid(self, grid: np.ndarray, bounds: tuple[float, float, float, float]) -> None:
         """Show new outputs (2 * rows, columns) over bounds (x1 min, x1 max, x2 min, x2 max);
@@ -62,11 +78,14 @@ class BoundaryMap(Widget):
     def _place_samples(self) -> None:
         if self._samples is None or self.grid is None or self.bounds is None:
             return
-        x, labels = self._samples
+        x, marks = self._samples
         rows, columns = self.grid.shape[0] // 2, self.grid.shape[1]
         row, column = cell_of(x, self.bounds, columns, rows)
         self._marks = np.full(rows * columns, -1, dtype=np.int8)
-        self._marks[row * columns + column] = labels  # one mark per cell, however many samples
+        cells = row * columns + column
+        # one mark per cell, however many samples: a wrong one wins (drawn last)
+        order = np.argsort(marks >= 2, kind="stable")
+        self._marks[cells[order]] = marks[order]
 
     def on_mount(self) -> None:
         _, background = self.background_colors
@@ -82,7 +101,8 @@ class BoundaryMap(Widget):
         ]
         # markers in the text colour, so they stand out on both shades; the letter is the class
         text = Color.parse(self.app.theme_variables.get("foreground", "#e0e0e0")).rich_color
-        self._mark_styles = [Style(color=text, bold=True)] * 2
+        wrong = WRONG.rich_color
+        self._mark_styles = [Style(color=text, bold=True)] * 2 + [Style(color=wrong, bold=True)] * 2
 
     def value_at(self, row: int, column: int) -> float:
         """The output drawn in character cell (row, column): the mean of its two points."""

@@ -34,6 +34,7 @@ from .kinds import (
     file_path,
     fraction,
     layer_sizes,
+    non_negative_number,
     one_of,
     positive_number,
     thread_count,
@@ -91,6 +92,8 @@ class Setting:
     applies: Callable[[Config], bool] = always
     blank: str = ""
     replaces: str | None = None
+    quiet: bool = False
+    """At its default in every run, a report's base line leaves it out (a penalty of 0)."""
 
 
 def setting(default: Any, label: str, kind: Kind, help: str, **more: Any) -> Any:
@@ -167,6 +170,22 @@ class Config:
         "seed of the data, the initial weights and the shuffling",
     )
     loss: str = setting("mse", "Loss", one_of(LOSSES, "loss"), "loss: " + ", ".join(LOSSES))
+    l2: float = setting(
+        0.0,
+        "L2 rate",
+        non_negative_number(),
+        "L2 regularisation lambda >= 0: adds lambda/2 * sum(w^2) over the weights (not the "
+        "biases) to the loss",
+        quiet=True,
+    )
+    l1: float = setting(
+        0.0,
+        "L1 rate",
+        non_negative_number(),
+        "L1 regularisation lambda >= 0: adds lambda * sum(|w|) over the weights (not the "
+        "biases) to the loss",
+        quiet=True,
+    )
     threads: int | None = setting(
         None,
         "Threads",

@@ -27,6 +27,8 @@ import numpy as np
 from .activations import ONE
 from .losses import BCE_EPS, LOSSES, Loss
 from .network import Network, Workspace, columns_with_ones, split_blocks
+from .penalty import Penalty, weight_mask
+from .textbook import penalty as textbook_penalty
 
 CHECK_STEP = 1e-3
 """The numerical check's step h (then h / 2, combined by Richardson extrapolation)."""
@@ -90,7 +92,8 @@ class Step:
     """Parameters the numerical check compared."""
     kinks: int
     """Parameters left out of the check: moving them by h moved some z across a ReLU's kink,
-    where the derivative is one-sided and a difference quotient means nothing."""
+    or an L1-penalised weight within h of 0 (|w|'s kink), where the derivative is one-sided
+    and a difference quotient means nothing."""
 
     def to_dict(self) -> dict:
         """Plain JSON values: arrays as nested lists (rows are samples where per sample)."""
@@ -139,10 +142,14 @@ def explain(
     sample: int | None = None,
     optimizer_name: str = "",
     lr: float = 0.0,
+    l2: float = 0.0,
+    l1: float = 0.0,
 ) -> Step:
     """The next update of ``net`` on the samples ``x`` (m, 2) with labels ``y`` (m,), by
     ``optimizer`` (an engine.optimizers instance holding the run's state: it is not changed,
-    a copy steps). Neither the network nor the optimizer is changed."""
+    a copy steps). Neither the network nor the optimizer is changed. With an ``l2`` or ``l1``
+    penalty (engine.penalty) the gradients, their check and the update are those of the
+    batch's mean loss plus the penalty; ``loss`` stays the data's."""
     m = len(x)
     columns = columns_with_ones(np.asarray(x, dtype=np.float64))
     labels = np.asarray(y, dtype=np.float64).reshape(1, m)
@@ -154,12 +161,13 @@ def explain(
         d = p - labels
         mean = float(loss.mean(p, labels, d, np.empty_like(p))[0])
         grad = net.backward(ws, columns, p, d).copy()
+        _penalise(net, grad, l2, l1, 1.0)
         deltas = [layer.delta.T.copy() for layer in ws.layers]
         outputs = [a.T.copy() for a in ws.a] + [p.T.copy()]
         fprimes = _fprimes(net, ws, p)
         dloss_dp = _dloss_dp(loss, p, d, m)
-        update, state = _update(net, loss, optimizer, columns, labels)
-        numeric, kinks = _numeric(net, loss, columns, labels)
+        update, state = _update(net, loss, optimizer, columns, labels, l2, l1)
+        numeric, kinks = _numeric(net, loss, columns, labels, l2, l1)
     grads = split_blocks(grad, net.sizes)
     updates = split_blocks(update, net.sizes)
     numerics = split_blocks(numeric, net.sizes)
@@ -223,7 +231,14 @@ def _dloss_dp(loss: Loss, p: np.ndarray, d: np.ndarray, m: int) -> np.ndarray:
     return (loss.factor / m * d).reshape(-1)
 
 
-def _update(net: Network, loss: Loss, optimizer, columns, labels):
+def _penalise(net: Network, grad: np.ndarray, l2: float, l1: float, scale) -> None:
+    """grad += scale * the penalty's gradient, as engine.trainer adds it."""
+    if l2 or l1:
+        penalty = Penalty(np.array(l2), np.array(l1), weight_mask(net.sizes), scale)
+        penalty.add_gradient(net.theta, grad, np.empty_like(grad))
+
+
+def _update(net: Network, loss: Loss, optimizer, columns, labels, l2=0.0, l1=0.0):
     """The optimizer's step on copies, as engine.trainer takes it: the gradient scaled by its
     grad_scale (lr for plain gradient descent), then ``step``. Returns the change of theta and
     the optimizer's state after it."""
@@ -233,7 +248,9 @@ def _update(net: Network, loss: Loss, optimizer, columns, labels):
     p = np.empty((1, m))
     net.forward(ws, columns, p)
     theta = net.theta.copy()
-    stepper.step(theta, net.backward(ws, columns, p, p - labels))
+    grad = net.backward(ws, columns, p, p - labels)
+    _penalise(net, grad, l2, l1, stepper.grad_scale)
+    stepper.step(theta, grad)
     state = {}
     if hasattr(stepper, "buf"):
         state["velocity"] = stepper.buf.copy()
@@ -242,7 +259,7 @@ def _update(net: Network, loss: Loss, optimizer, columns, labels):
     return theta - net.theta, state
 
 
-def _numeric(net: Network, loss: Loss, columns, labels) -> tuple[np.ndarray, int]:
+def _numeric(net: Network, loss: Loss, columns, labels, l2=0.0, l1=0.0) -> tuple[np.ndarray, int]:
     """dL/dtheta by central differences with steps h and h/2 combined (Richardson: error
     O(h^4)); NaN where a parameter was not checked. Also the count left out at a ReLU kink."""
     scratch = Network(net.sizes, net.activation.name)
@@ -254,7 +271,10 @@ def _numeric(net: Network, loss: Loss, columns, labels) -> tuple[np.ndarray, int
         scratch.theta[:] = theta
         zs: list[np.ndarray] = []
         scratch.forward(ws, columns, p, zs)
-        return float(loss.mean(p, labels, p - labels, tmp)[0]), zs
+        value = float(loss.mean(p, labels, p - labels, tmp)[0])
+        if l2 or l1:
+            value += float(textbook_penalty(scratch.W, l2, l1))
+        return value, zs
 
     theta = net.theta.copy()
     kinked = net.activation.name in KINKED
@@ -264,9 +284,11 @@ def _numeric(net: Network, loss: Loss, columns, labels) -> tuple[np.ndarray, int
     which = np.arange(size) if size <= CHECK_MOST else np.linspace(0, size - 1, CHECK_MOST)
     numeric = np.full(size, np.nan)
     kinks = 0
+    # |w| has a kink at 0: an L1 weight within a step of it is not checked either
+    near_zero = (np.abs(theta) <= CHECK_STEP) & (weight_mask(net.sizes) > 0) if l1 else None
     for j in np.unique(np.asarray(which, dtype=np.int64)):
         estimates = []
-        crossed = False
+        crossed = near_zero is not None and bool(near_zero[j])
         for h in (CHECK_STEP, CHECK_STEP / 2):
             values = []
             for sign in (1.0, -1.0):
@@ -303,4 +325,6 @@ def explain_weights(
         sample=sample,
         optimizer_name=config.optimizer,
         lr=config.lr,
+        l2=config.l2,
+        l1=config.l1,
     )

@@ -107,6 +107,16 @@ def positive_number() -> Kind:
     return Kind(_parse_float, check, "F")
 
 
+def non_negative_number() -> Kind:
+    """A finite number >= 0."""
+
+    def check(name: str, value: Any) -> None:
+        if not _is_real(value) or not math.isfinite(value) or value < 0:
+            raise ConfigError(name, f"must be a number >= 0, got {value!r}")
+
+    return Kind(_parse_float, check, "F")
+
+
 def one_of(table: Mapping[str, Any], what: str) -> Kind:
     """A name from a registry ("Leaky-ReLU" reads as leaky_relu)."""
 

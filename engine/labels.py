@@ -49,14 +49,16 @@ def common(configs: Sequence[Config]) -> dict[str, object]:
     """The settings the configs share: those that take one value among the configs where they
     apply, with that value (key settings first, then in the form's order). A setting that
     applies to none of them (batch size when every run uses gd) is left out; one that applies to
-    some (samples for linear beside xor) is in, with the value those runs have."""
+    some (samples for linear beside xor) is in, with the value those runs have. A quiet setting
+    at its default (no L2 or L1 penalty) is left out too."""
     table = [settings(c) for c in configs]
     names = list(table[0]) if table else []
     names = [n for n in KEY_SETTINGS if n in names] + [n for n in names if n not in KEY_SETTINGS]
     shared = {}
     for name in names:
         values = [t[name] for t in table if t[name] is not None]
-        if values and len({show(v) for v in values}) == 1:
+        quiet = SETTINGS[name].quiet and values[:1] == [SETTINGS[name].default]
+        if values and len({show(v) for v in values}) == 1 and not quiet:
             shared[name] = values[0]
     return shared
 

@@ -89,6 +89,9 @@ class Outcome:
     accuracy_history: Sequence[float] = field(default=(), repr=False)
     """Per epoch of ``loss_history`` (thinned alike), the fraction of samples its pass got
     right, where recorded (a finished run's)."""
+    penalty_history: Sequence[float] = field(default=(), repr=False)
+    """Per epoch of ``loss_history`` (thinned alike), the L2/L1 penalty at the weights of the
+    epoch's loss, where the run has one (engine.penalty); the loss history stays the data's."""
     weights: np.ndarray | None = field(default=None, repr=False, compare=False)
     """The flat parameter vector at the end (engine.network.split_blocks), where kept: a
     finished run re-opens in every view from it and ``predictions``, without retraining."""
@@ -116,13 +119,17 @@ class Outcome:
         if n % every:
             index = np.append(index, n - 1)
         norms = None if self.grad_norms is None else self.grad_norms[index]
-        accuracies = self.accuracy_history
-        if len(accuracies) == n:
-            accuracies = np.asarray(accuracies, dtype=np.float64)[index].tolist()
+
+        def thin(values: Sequence[float]) -> Sequence[float]:
+            if len(values) != n:
+                return values
+            return np.asarray(values, dtype=np.float64)[index].tolist()
+
         return dataclasses.replace(
             self,
             loss_history=values[index].tolist(),
-            accuracy_history=accuracies,
+            accuracy_history=thin(self.accuracy_history),
+            penalty_history=thin(self.penalty_history),
             every=every,
             epochs=n,
             grad_norms=norms,
@@ -168,6 +175,8 @@ class Outcome:
             values["final_grad_norms"] = [finite(v) for v in self.grad_norms[-1].tolist()]
         if history and len(self.accuracy_history):
             values["accuracy_history"] = list(self.accuracy_history)
+        if history and len(self.penalty_history):
+            values["penalty_history"] = [finite(v) for v in self.penalty_history]
         if not history:
             del values["loss_history"]
         return values

@@ -115,6 +115,19 @@ def backward(params, cache, y, loss, activation):
     return dWs, dbs
 
 
+# -- regularisation: a penalty on the weights (never the biases), added to the batch's loss ----
+
+
+def penalty(Ws, l2=0.0, l1=0.0):
+    """P = l2 * 1/2 * sum(W^2) + l1 * sum(|W|) over every weight matrix."""
+    return sum(l2 * 0.5 * np.sum(W * W) + l1 * np.sum(np.abs(W)) for W in Ws)
+
+
+def penalty_grads(Ws, l2=0.0, l1=0.0):
+    """dP/dW_i = l2 W_i + l1 sign(W_i) (sign(0) = 0); dP/db_i = 0."""
+    return [l2 * W + l1 * np.sign(W) for W in Ws]
+
+
 # -- optimizers: one step on the arrays ws = Ws + bs, given their gradients gs = dWs + dbs -------
 
 
@@ -156,9 +169,26 @@ def batch_size(optimizer, n, given=None):
 # -- training ----------------------------------------------------------------------------------
 
 
-def train(params, x, y, activation, loss, optimizer, lr, epochs, rng, batch=None):
+def train(
+    params,
+    x,
+    y,
+    activation,
+    loss,
+    optimizer,
+    lr,
+    epochs,
+    rng,
+    batch=None,
+    l2=0.0,
+    l1=0.0,
+    penalties=None,
+):
     """Train ``params`` in place; returns each epoch's mean loss over the predictions made
-    during its pass (each batch's before its step).
+    during its pass (each batch's before its step). With ``l2`` or ``l1`` each batch's gradient
+    is that of its mean loss plus :func:`penalty`; ``penalties`` (a list) then receives each
+    epoch's penalty, the mean over its batches (by their sizes) at the weights each stepped
+    from, as the loss is.
 
     An epoch visits the n samples in a fresh order ``rng.permutation(n)`` (in their own order
     when one step takes them all), in batches of ``batch_size(optimizer, n, batch)``; the last,
@@ -170,12 +200,17 @@ def train(params, x, y, activation, loss, optimizer, lr, epochs, rng, batch=None
     state, history = {}, []
     for _ in range(epochs):
         order = np.arange(n) if size == n else rng.permutation(n)
-        seen = []
+        seen, paid = [], 0.0
         for start in range(0, n, size):
             rows = order[start : start + size]
             cache, p = forward(params, x[rows], activation)
             seen.append(p)
             dWs, dbs = backward(params, cache, y[rows], loss, activation)
+            if l2 or l1:
+                paid += penalty(Ws, l2, l1) * len(rows)
+                dWs = [g + dp for g, dp in zip(dWs, penalty_grads(Ws, l2, l1))]
             update(Ws + bs, dWs + dbs, state, lr)
         history.append(mean_loss(np.concatenate(seen), y[order]))
+        if penalties is not None:
+            penalties.append(paid / n)
     return history

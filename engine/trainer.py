@@ -35,6 +35,7 @@ from .losses import LOSSES
 from .network import Network, Workspace, block_shapes, columns_with_ones
 from .optimizers import OPTIMIZERS
 from .outcome import Outcome, State, ended
+from .penalty import Penalty
 from .weights import load_weights
 
 HALF = np.array(0.5)
@@ -129,7 +130,12 @@ class Trainer:
         # a non-finite weight shows in the weights' sum (inf and nan propagate): one BLAS call
         self._ones = np.ones(self.net.theta.shape[-1])
         self._set_up_batches()
+        self.penalty = Penalty.of(self.configs, first.sizes, self._optimizer.grad_scale)
+        """The runs' L2/L1 penalty (engine.penalty), or None: then nothing of it is computed."""
+        self._penalty_tmp = np.empty_like(self.net.theta) if self.penalty else None
+        self._penalty_sum = np.zeros(lead)  # this pass's penalties, times their batches' sizes
         self._history = np.empty((min(self.epochs, 1024), K))
+        self._penalties = np.zeros(self._history.shape)  # per epoch and run: see penalties()
         self._rights = np.empty(self._history.shape, dtype=np.int64)  # samples right per epoch
         # per epoch, run and layer: the squared norm of the epoch's last gradient, times
         # grad_scale^2 (square roots and the scale are taken when read). An epoch only copies
@@ -243,10 +249,14 @@ class Trainer:
         return -(-self.n // self.batch)
 
     def _step(self, ws: Workspace, x, y, p, d) -> None:
-        """One optimizer step on a batch: forward (p), error d = p - y, backward, update."""
+        """One optimizer step on a batch: forward (p), error d = p - y, backward, (the
+        penalty's gradient added), update."""
         self.net.forward(ws, x, p)
         np.subtract(p, y, d)
         self._grad = self.net.backward(ws, x, p, d)
+        if self.penalty is not None:  # at the weights the batch's loss was taken at
+            self._penalty_sum += self.penalty.value(self.net.theta) * x.shape[-1]
+            self.penalty.add_gradient(self.net.theta, self._grad, self._penalty_tmp)
         self._optimizer.step(self.net.theta, self._grad)
 
     def _shuffle(self) -> None:
@@ -269,11 +279,14 @@ class Trainer:
         epoch = self.epoch = self.epoch + 1
         if epoch > len(self._history):
             size = min(2 * len(self._history), self.epochs)
-            grown = [
-                _grown(a, size, epoch - 1) for a in (self._history, self._rights, self._squares)
-            ]
-            self._history, self._rights, self._squares = grown
+            arrays = (self._history, self._rights, self._squares, self._penalties)
+            self._history, self._rights, self._squares, self._penalties = (
+                _grown(a, size, epoch - 1) for a in arrays
+            )
         self._history[epoch - 1] = losses
+        if self.penalty is not None:
+            self._penalties[epoch - 1] = self._penalty_sum / self.n
+            self._penalty_sum[...] = 0.0
         if self.record_norms:
             np.copyto(self._grads[self._pending], self._grad)
             self._pending += 1
@@ -332,6 +345,14 @@ class Trainer:
     def losses(self, k: int) -> np.ndarray:
         """Run k's loss per epoch so far (a view: copy it to keep it)."""
         return self._history[: self.epochs_run(k), k]
+
+    def penalties(self, k: int) -> np.ndarray:
+        """Run k's penalty per epoch so far, at the weights of the epoch's loss (the mean over
+        the pass's batches, by their sizes, as the loss is); empty without a penalty."""
+        config = self.configs[k]
+        if self.penalty is None or not (config.l2 or config.l1):
+            return self._penalties[:0, k]
+        return self._penalties[: self.epochs_run(k), k]
 
     def accuracies(self, k: int) -> np.ndarray:
         """Run k's accuracy per epoch so far: the fraction of its pass's samples it got right."""
@@ -400,6 +421,7 @@ class Trainer:
         return Outcome(
             loss_history=history.tolist(),
             accuracy_history=self.accuracies(k).tolist(),
+            penalty_history=self.penalties(k).tolist(),
             accuracy=correct / self.n,
             epochs_to_100=int(self._first_perfect[k]) or None,
             diverged_at=at,

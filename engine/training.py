@@ -270,6 +270,8 @@ class Run:
             sample=sample,
             optimizer_name=self.config.optimizer,
             lr=self.config.lr,
+            l2=self.config.l2,
+            l1=self.config.l1,
         )
 
     def progress(self, history: bool = True) -> Outcome:

@@ -9,6 +9,8 @@ import pytest
 
 from engine import Config, Run, RunControl, train_together
 from engine import textbook as tb
+from engine.explain import explain
+from engine.losses import LOSSES
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", "none"]
 
@@ -137,3 +139,33 @@ def test_batched_runs_record_the_norms_each_would_alone():
         alone = Run(config)
         list(alone)
         close(outcome.grad_norms, alone.outcome().grad_norms)
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "momentum", "adam"])
+def test_a_penalised_step_is_explained_as_it_is_taken(optimizer):
+    """With L2 and L1 the gradient shown is the loss's plus l2 w + l1 sign(w) at the weights
+    (none at the biases), the check agrees with it, and the update shown is the one taken."""
+    config = Config(dataset="xor", optimizer=optimizer, lr=0.5, l2=0.05, l1=0.01, epochs=20)
+    run = Run(config)
+    steps = iter(run)
+    for _ in range(5):
+        next(steps)
+    step = run.explain()
+    unpenalised = explain(
+        run.net,
+        LOSSES["mse"],
+        run.trainer.optimizer_copy(),
+        run.data.x,
+        run.data.y,
+        optimizer_name=optimizer,
+        lr=0.5,
+    )
+    for shown, bare in zip(step.layers, unpenalised.layers):
+        expected = bare.grad_W + 0.05 * shown.W + 0.01 * np.sign(shown.W)
+        np.testing.assert_allclose(shown.grad_W, expected, rtol=1e-12, atol=1e-16)
+        np.testing.assert_array_equal(shown.grad_b, bare.grad_b)
+    assert step.grad_check_max_rel_error < 1e-6
+    next(steps)
+    for i, layer in enumerate(step.layers):
+        np.testing.assert_allclose(run.net.W[i], layer.W + layer.update_W, rtol=0, atol=1e-14)
+        np.testing.assert_allclose(run.net.b[i], layer.b + layer.update_b, rtol=0, atol=1e-14)

@@ -31,11 +31,16 @@ def test_common_settings_are_every_applying_setting_that_does_not_differ():
     assert shared["samples"] == 100  # applies to the linear run, the same wherever it applies
     assert "batch_size" not in shared  # applies to none of them (gd)
     applying = set(shared) | set(differing(configs)) | {"dataset"}
-    assert applying == {n for n in SETTINGS if n not in ("data", "batch_size", "threads")}
+    quiet = {"l2", "l1"}  # no penalty in either run: the base line leaves them out
+    unset = {"data", "batch_size", "threads"}
+    assert applying == {n for n in SETTINGS if n not in unset | quiet}
     assert describe_base(configs) == (
         "activation=sigmoid optimizer=gd hidden=4,4 samples=100 noise=0 epochs=10000 seed=1 "
         "loss=mse"
     )  # key settings first, then the form's order
+    penalised = [Config(l2=0.01, lr=0.5), Config(l2=0.01, lr=2.0)]
+    assert "l2=0.01" in describe_base(penalised) and "l1" not in describe_base(penalised)
+    assert labels([Config(l2=0.0), Config(l2=0.01)])[0].startswith("l2=0 ")
 
 
 @pytest.mark.parametrize("name", PRESETS)

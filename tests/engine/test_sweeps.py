@@ -32,6 +32,8 @@ def one_by_one(config):
         },
         {"lr": (0.5, 1e200), "activation": ("none",), "seed": (1, 2)},  # one of them diverges
         {"lr": (1000.0, 2.0)},  # one of them saturates
+        {"l2": (0.0, 0.01, 0.1), "l1": (0.0, 0.003)},  # penalties of their own, none for some
+        {"l2": (0.0, 0.05), "optimizer": ("adam",), "batch_size": (8,), "dataset": ("linear",)},
     ],
 )
 def test_batched_runs_equal_the_same_runs_one_by_one(vary):
@@ -48,6 +50,8 @@ def test_batched_runs_equal_the_same_runs_one_by_one(vary):
         assert batched.state == single.state
         assert np.array_equal(batched.predictions, single.predictions, equal_nan=True)
         assert perfect == batched.epochs_to_100 == single.epochs_to_100
+        assert batched.penalty_history == single.penalty_history  # to the bit
+        assert len(batched.penalty_history) == (len(history) if config.l2 or config.l1 else 0)
 
 
 def test_a_sweep_in_processes_equals_its_runs_made_one_by_one():

@@ -33,9 +33,11 @@ def seeded_streams(seed: int) -> list[np.random.Generator]:
     return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3)]
 
 
-def train_both(activation, loss, optimizer, batch, lr):
+def train_both(activation, loss, optimizer, batch, lr, l2=0.0, l1=0.0, penalties=None):
     """(fast run after training, textbook params after training, textbook loss history)."""
     config = Config(
+        l2=l2,
+        l1=l1,
         dataset="linear",
         samples=N,
         hidden=(3, 2),
@@ -56,7 +58,19 @@ def train_both(activation, loss, optimizer, batch, lr):
     assert textbook.batch_size(optimizer, N, batch) == OPTIMIZERS[optimizer].batch(N, batch)
     x, y = run.data.x, run.data.y
     history = textbook.train(
-        params, x, y, activation, loss, optimizer, lr, EPOCHS, shuffle_rng, batch
+        params,
+        x,
+        y,
+        activation,
+        loss,
+        optimizer,
+        lr,
+        EPOCHS,
+        shuffle_rng,
+        batch,
+        l2,
+        l1,
+        penalties,
     )
     for _ in run:
         pass
@@ -75,6 +89,24 @@ def test_fast_engine_trains_as_the_textbook(activation, loss, optimizer, batch, 
     # weights that start at 0 (the biases) may end near it: compare those absolutely
     for fast, slow in zip(run.net.W + run.net.b, Ws + bs):
         np.testing.assert_allclose(fast, slow, rtol=1e-12, atol=1e-13)
+
+
+@pytest.mark.parametrize("l2, l1", [(0.05, 0.0), (0.0, 0.02), (0.05, 0.02)])
+@pytest.mark.parametrize("optimizer, batch, lr", OPTIMIZER_CASES)
+def test_the_penalties_train_as_the_textbook_writes_them(optimizer, batch, lr, l2, l1):
+    """L2, L1 and both: the penalty's gradient on the weights (not the biases) of every step,
+    and the penalty per epoch at the weights of the epoch's loss."""
+    penalties = []
+    run, (Ws, bs), history = train_both("tanh", "mse", optimizer, batch, lr, l2, l1, penalties)
+    np.testing.assert_allclose(run.loss_history, history, rtol=1e-12, atol=0)
+    for fast, slow in zip(run.net.W + run.net.b, Ws + bs):
+        np.testing.assert_allclose(fast, slow, rtol=1e-12, atol=1e-13)
+    outcome = run.outcome()
+    assert len(outcome.penalty_history) == EPOCHS
+    np.testing.assert_allclose(outcome.penalty_history, penalties, rtol=1e-12, atol=0)
+    # without the penalty the same run ends elsewhere: the penalty was applied
+    plain, _, _ = train_both("tanh", "mse", optimizer, batch, lr)
+    assert not np.allclose(plain.net.theta, run.net.theta, rtol=1e-6)
 
 
 @pytest.mark.parametrize("loss", list(LOSSES))

@@ -168,7 +168,8 @@ class RunsScreen(LiveView):
                 self.app.call_from_thread(self.app.notify, message, severity="error")
                 return
             what = "with their loss and accuracy figures" if drawn else f"(figures: {INSTALL})"
-            done = f"{len(pairs)} runs written to {path}/ {what}"
+            runs_ = f"{len(pairs)} run{'s' if len(pairs) != 1 else ''}"
+            done = f"{runs_} written to {path}/ {what}"
             self.app.call_from_thread(self.app.notify, done, title="Exported")
 
         def export(path: str | None) -> None:
@@ -182,8 +183,10 @@ class RunsScreen(LiveView):
             existing = [Path(directory) / name for name in names if drawn]
             return existing_report_files(directory) + [p for p in existing if p.exists()]
 
-        what = "marked runs" if self.marked_runs() else "all runs"
+        marked = len(self.marked_runs())
+        what = f"{marked} marked run{'s' if marked != 1 else ''}" if marked else "all runs"
+        also = ", with figures" if drawn else ""
         prompt = PathPrompt(
-            f"Export {what} to directory:", "runs-report", directory=True, clobbered=clobbered
+            f"Export {what}{also} to directory:", "runs-report", directory=True, clobbered=clobbered
         )
         self.app.push_screen(prompt, export)

@@ -178,3 +178,28 @@ def test_without_matplotlib_figures_say_how_to_install_it(tmp_path):
         (line,) = done.stderr.splitlines()
         assert "--figures" in line and "pip install 'backprop-tui[figures]'" in line
     assert not (tmp_path / "f").exists()  # nothing trained, nothing made
+
+
+def test_many_runs_one_look_per_value_and_a_diverged_run_says_so(tmp_path, recwarn):
+    grid = ["lr=0.1,1,10", "hidden=2,4", "seed=1,2,3,4"]
+    runs = run_sweeps([Sweep.parse(Config(dataset="xor", epochs=30), grid)])[0].runs()
+    figure = figures.curves_figure(runs, ["lr", "hidden", "seed"], "grid")
+    # 8 combinations of hidden and seed are too many panels: one per hidden size, 12 runs
+    # each, one look per learning rate
+    assert [ax.get_title() for ax in figure.axes] == ["hidden=2,2", "hidden=4,4"]
+    (legend,) = figure.legends
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert texts == ["lr=0.1 (4 runs)", "lr=1 (4 runs)", "lr=10 (4 runs)"]
+    figures.save(figure, tmp_path, "grid")
+    assert not [w for w in recwarn if "layout" in str(w.message)]
+
+    config = Config(dataset="xor", activation="none", lr=1e200, epochs=50)
+    run = Run(config)
+    for _ in run:
+        pass
+    outcome = run.outcome()
+    drawn = figures.truth_vs_prediction_figure(config, run.data, outcome.predictions, 2)
+    assert drawn.axes[1].get_title() == "Prediction: none"
+    assert "diverged at epoch 2" in drawn.axes[1].texts[0].get_text()
+    written = figures.run_figures(config, outcome, run.data, tmp_path)
+    assert [path.name for _, path in written][-1] == "boundary.svg"  # saying why it is empty

@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import textwrap
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -56,6 +57,8 @@ LINE_STYLES = ("-", "--", "-.", ":")
 """Curves differ by line style as well as colour (ten colours, then the styles cycle)."""
 MAX_PANELS = 6
 """More combinations of the other varied settings than this share one panel."""
+MAX_CURVES = 10
+"""More runs than this in a panel are drawn one look per value of the first varied setting."""
 
 
 class FiguresMissing(Exception):
@@ -73,8 +76,9 @@ def require() -> None:
         raise FiguresMissing(f"needs matplotlib, which is not installed: {INSTALL}")
 
 
-def _figure(panels: int = 1, width: float = SIZE[0], height: float = SIZE[1]):
-    """A new figure (no pyplot: nothing global, safe in any thread) and its axes."""
+def _figure(panels: int = 1, width: float = SIZE[0], height: float = SIZE[1], share=False):
+    """A new figure (no pyplot: nothing global, safe in any thread) and its axes; ``share``:
+    the panels share their y axis (curves compared across panels)."""
     require()
     import matplotlib
 
@@ -86,7 +90,7 @@ def _figure(panels: int = 1, width: float = SIZE[0], height: float = SIZE[1]):
         columns = -(-panels // rows)
         height *= 1 if rows == 1 else 1.6
         figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
-        axes = figure.subplots(rows, columns, squeeze=False).ravel()
+        axes = figure.subplots(rows, columns, squeeze=False, sharey=share).ravel()
     for extra in axes[panels:]:
         extra.set_visible(False)
     return figure, list(axes[:panels])
@@ -97,43 +101,76 @@ def save(figure, directory: str | Path, stem: str) -> list[Path]:
     import matplotlib
 
     paths = []
-    with matplotlib.rc_context(STYLE):
-        figure.draw_without_rendering()  # laid out once, not once per file
-    figure.set_layout_engine("none")
-    for fmt in FORMATS:
-        path = Path(directory) / f"{stem}.{fmt}"
-        buffer = io.BytesIO()
+    with warnings.catch_warnings():  # a layout that cannot fit is drawn as it is, silently
+        warnings.simplefilter("ignore")
         with matplotlib.rc_context(STYLE):
-            # no date in the files: the same run gives the same bytes
-            metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-            figure.savefig(buffer, format=fmt, metadata=metadata)
-        data = buffer.getvalue()
-        atomic_write(path, lambda handle, data=data: handle.write(data))
-        paths.append(path)
+            figure.draw_without_rendering()  # laid out once, not once per file
+        figure.set_layout_engine("none")
+        for fmt in FORMATS:
+            path = Path(directory) / f"{stem}.{fmt}"
+            buffer = io.BytesIO()
+            with matplotlib.rc_context(STYLE):
+                # no date in the files: the same run gives the same bytes
+                metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+                figure.savefig(buffer, format=fmt, metadata=metadata)
+            data = buffer.getvalue()
+            atomic_write(path, lambda handle, data=data: handle.write(data))
+            paths.append(path)
     return paths
 
 
 def _title(figure, what: str, configs: Sequence[Config]) -> None:
-    """The figure's title: what it shows, then the settings its runs share, wrapped."""
+    """The figure's title: what it shows, then the settings its runs share, wrapped to the
+    figure's width."""
     shared = describe_base(configs)
-    lines = [what, *textwrap.wrap(shared, 100)] if shared else [what]
+    width = int(figure.get_figwidth() * 12)
+    lines = [what, *textwrap.wrap(shared, width)] if shared else [what]
     figure.suptitle("\n".join(lines), fontsize=10)
+
+
+def _style(i: int) -> dict:
+    """Curve i's look: a colour and a line style of its own (ten colours, four styles), so
+    curves lying on each other, or printed in grey, still tell apart."""
+    return {"color": f"C{i % 10}", "linestyle": LINE_STYLES[i % len(LINE_STYLES)]}
+
+
+def _ended(outcome: Outcome) -> str:
+    return f" (diverged at epoch {outcome.diverged_at})" if outcome.diverged else ""
 
 
 # --- curves by epoch ----------------------------------------------------------------------------
 
 
-def _curves(ax, runs: Sequence[tuple[str, Outcome]], accuracy: bool) -> None:
-    """One line per run: its loss (log scale) or accuracy (%) at each epoch it kept."""
+def _curves(ax, runs: Sequence[tuple[str, Outcome]], accuracy: bool, groups=None) -> list[str]:
+    """One line per run: its loss (log scale) or accuracy (%) at each epoch it kept; returns
+    the legend's entries. ``groups``: per run, the index of its group, whose runs share a
+    look and one legend entry (its name, the first run's)."""
+    entries: list[str] = []
+    seen: set[int] = set()
     for i, (name, outcome) in enumerate(runs):
+        group = i if groups is None else groups[i]
         epochs = outcome.history_epochs()
         if accuracy:
             values = 100 * np.asarray(outcome.accuracy_history, dtype=np.float64)
             epochs = epochs[: len(values)]
         else:
             values = np.asarray(outcome.loss_history, dtype=np.float64)
-        style = LINE_STYLES[(i // 10) % len(LINE_STYLES)]
-        ax.plot(epochs, values, style, color=f"C{i % 10}", linewidth=1.4, label=name)
+        label = "_nolegend_"
+        if name and group not in seen:
+            label = name + (_ended(outcome) if groups is None else "")
+            entries.append(label)
+        seen.add(group)
+        few = len(values) < 3  # a run that ended at once: a line of one point shows nothing
+        width = 1.4 if groups is None else 0.9
+        ax.plot(
+            epochs,
+            values,
+            marker="o" if few else None,
+            linewidth=width,
+            label=label,
+            alpha=1.0 if groups is None else 0.7,
+            **_style(group),
+        )
     ax.set_xlabel("epoch")
     if accuracy:
         ax.set_ylabel("accuracy (%)")
@@ -142,6 +179,20 @@ def _curves(ax, runs: Sequence[tuple[str, Outcome]], accuracy: bool) -> None:
         ax.set_ylabel("loss (log scale)")
         if any(np.any(np.asarray(o.loss_history, dtype=np.float64) > 0) for _, o in runs):
             ax.set_yscale("log")
+    return entries
+
+
+def _panels(runs, vary: Sequence[str], split: bool) -> dict[str, list]:
+    """Runs by panel: one per combination of the varied settings after the first; past
+    MAX_PANELS, one per value of the second; past that, or unless ``split``, one panel."""
+    for others in (list(vary[1:]), list(vary[1:2])):
+        panels: dict[str, list] = {}
+        for config, outcome in runs:
+            key = " ".join(f"{k}={show(getattr(config, k))}" for k in others)
+            panels.setdefault(key, []).append((config, outcome))
+        if split and len(panels) <= MAX_PANELS:
+            return panels
+    return {"": list(runs)}
 
 
 def curves_figure(
@@ -152,39 +203,52 @@ def curves_figure(
     split: bool = True,
 ):
     """Loss (or accuracy) by epoch of runs: one panel per combination of the settings in
-    ``vary`` after the first (all in one panel past MAX_PANELS, or unless ``split``), one
-    curve per run labelled by what differs within its panel."""
+    ``vary`` after the first (see :func:`_panels`), one curve per run labelled by what differs
+    within its panel; a panel of more than MAX_CURVES runs draws one look per value of the
+    first varied setting, with one legend entry each."""
     configs = [config for config, _ in runs]
-    panels: dict[str, list[tuple[Config, Outcome]]] = {}
-    others = list(vary[1:])
-    for config, outcome in runs:
-        key = " ".join(f"{k}={show(getattr(config, k))}" for k in others)
-        panels.setdefault(key, []).append((config, outcome))
-    if len(panels) > MAX_PANELS or not split:
-        panels = {"": list(runs)}
-    figure, axes = _figure(len(panels), width=SIZE[0] if len(panels) == 1 else 11.0)
+    panels = _panels(runs, vary, split)
+    wide = len(panels) > 1
+    figure, axes = _figure(len(panels), width=11.0 if wide else SIZE[0], share=wide)
     legends = []
     for ax, (key, members) in zip(axes, panels.items()):
-        names = _names([c for c, _ in members], vary) if len(members) > 1 else [""]
-        _curves(ax, [(n, o) for n, (_, o) in zip(names, members)], accuracy)
-        ax.set_title(key or None)
-        legends.append(names)
+        members_configs = [c for c, _ in members]
+        groups = None
+        if len(members) > MAX_CURVES and vary:
+            values = list(dict.fromkeys(getattr(c, vary[0]) for c in members_configs))
+            groups = [values.index(getattr(c, vary[0])) for c in members_configs]
+            counts = [groups.count(g) for g in range(len(values))]
+            names = [f"{vary[0]}={show(v)} ({n} runs)" for v, n in zip(values, counts)]
+            names = [names[g] for g in groups]
+        elif len(members) > 1:
+            names = _names(members_configs, vary)
+        else:
+            names = [""]
+            ax.set_title(_ended(members[0][1]).strip(" ()") or None)
+        entries = _curves(ax, [(n, o) for n, (_, o) in zip(names, members)], accuracy, groups)
+        if key:
+            ax.set_title(key)
+        legends.append(entries)
     _legends(figure, axes, legends)
     _title(figure, what, configs)
     return figure
 
 
-def _legends(figure, axes, names: list[list[str]]) -> None:
-    """One legend under the figure when every panel has the same curves, else one under each
-    panel; none for a lone unnamed curve."""
-    if not any(any(n) for n in names):
+def _legends(figure, axes, entries: list[list[str]]) -> None:
+    """One legend under the figure when every panel has the same entries, else one under each
+    panel; none for a lone unnamed curve. Many entries get more columns and smaller type."""
+    if not any(entries):
         return
-    if all(n == names[0] for n in names):
-        columns = min(len(names[0]), 4 if len(axes) > 1 else 3)
+    if all(e == entries[0] for e in entries):
+        columns = min(len(entries[0]), 4 if len(axes) > 1 else 3)
+        columns = max(columns, -(-len(entries[0]) // 6))  # at most six rows
         handles, texts = axes[0].get_legend_handles_labels()
-        figure.legend(handles, texts, loc="outside lower center", ncol=columns, frameon=False)
+        size = 8 if len(texts) <= 12 else 6
+        figure.legend(
+            handles, texts, loc="outside lower center", ncol=columns, frameon=False, fontsize=size
+        )
     else:
-        for ax, panel in zip(axes, names):
+        for ax, panel in zip(axes, entries):
             _legend_below(ax, min(len(panel), 3))
 
 
@@ -217,7 +281,16 @@ def _samples(ax, x: np.ndarray, classes: np.ndarray, wrong: np.ndarray | None = 
         )
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
-    ax.set_aspect("equal", adjustable="datalim")
+    if _square(x):
+        ax.set_aspect("equal", adjustable="datalim")
+
+
+def _square(x: np.ndarray) -> bool:
+    """Whether the two inputs span comparable ranges (within a factor of 3): then one unit is
+    drawn the same length on both axes, else each axis fits its own range."""
+    spans = np.ptp(x, axis=0) if len(x) else np.ones(2)
+    spans = np.maximum(spans, 1e-12)
+    return bool(1 / 3 <= spans[0] / spans[1] <= 3)
 
 
 def _legend_below(ax, columns: int = 4) -> None:
@@ -225,45 +298,83 @@ def _legend_below(ax, columns: int = 4) -> None:
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=columns, frameon=False)
 
 
-def truth_vs_prediction_figure(config: Config, data: Dataset, predictions: np.ndarray):
+def _note(ax, text: str) -> None:
+    """A line of text in the middle of a panel that has nothing else to say."""
+    ax.text(
+        0.5,
+        0.5,
+        text,
+        ha="center",
+        va="center",
+        transform=ax.transAxes,
+        fontsize=10,
+        bbox={"facecolor": "white", "edgecolor": "grey"},
+        zorder=5,
+    )
+
+
+def truth_vs_prediction_figure(
+    config: Config, data: Dataset, predictions: np.ndarray, diverged_at: int | None = None
+):
     """The lab's figure: the samples coloured by ground truth, beside the same samples by
-    predicted class (output >= 0.5 is class 1), misclassified ones ringed."""
+    predicted class (output >= 0.5 is class 1), misclassified ones ringed. A run that
+    diverged predicts nothing: its panel says so."""
     figure, (truth, guess) = _figure(2, width=11.0)
-    predicted = (np.asarray(predictions) >= 0.5).astype(int)
     labels_ = data.y.astype(int)
     _samples(truth, data.x, labels_)
     truth.set_title("Ground truth")
-    _samples(guess, data.x, predicted, predicted != labels_)
-    right = int(np.count_nonzero(predicted == labels_))
-    guess.set_title(f"Prediction ({right}/{data.n} right)")
     _legend_below(truth)
-    _legend_below(guess)
+    predictions = np.asarray(predictions, dtype=np.float64)
+    if diverged_at is not None or not np.all(np.isfinite(predictions)):
+        where = f" at epoch {diverged_at}" if diverged_at is not None else ""
+        guess.set_title("Prediction: none")
+        guess.set_xlabel("x1")
+        guess.set_ylabel("x2")
+        guess.set_xlim(truth.get_xlim())
+        guess.set_ylim(truth.get_ylim())
+        _note(guess, f"the run diverged{where}:\nits outputs are not numbers")
+    else:
+        predicted = (predictions >= 0.5).astype(int)
+        _samples(guess, data.x, predicted, predicted != labels_)
+        right = int(np.count_nonzero(predicted == labels_))
+        guess.set_title(f"Prediction ({right}/{data.n} right)")
+        _legend_below(guess)
     _title(figure, "Ground truth and prediction", [config])
     return figure
 
 
-def boundary_figure(config: Config, data: Dataset, weights: np.ndarray):
+def boundary_figure(
+    config: Config, data: Dataset, weights: np.ndarray, diverged_at: int | None = None
+):
     """The network's output over the plane (shaded, the 0.5 contour drawn as the decision
-    boundary) with the samples on it, misclassified ones ringed."""
+    boundary) with the samples on it, misclassified ones ringed. For weights that are not
+    numbers (a diverged run) the samples alone, and a note saying why."""
     net = Network.from_weights(config.sizes, config.activation, weights)
     bounds = extent(data.x)
-    with np.errstate(all="ignore"):
-        outputs = grid_outputs(net, bounds, GRID, GRID)[::-1]  # row 0 at the bottom
     figure, (ax,) = _figure(width=7.0, height=6.0)
-    x1 = np.linspace(bounds[0], bounds[1], GRID)
-    x2 = np.linspace(bounds[2], bounds[3], GRID)
-    shade = ax.contourf(x1, x2, outputs, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.45)
-    if outputs.min() < 0.5 < outputs.max():
-        ax.contour(x1, x2, outputs, levels=[0.5], colors="black", linewidths=1.5)
-        ax.plot([], [], color="black", linewidth=1.5, label="output 0.5: the boundary")
-    figure.colorbar(shade, ax=ax, label="network output (class 1 at >= 0.5)")
-    with np.errstate(all="ignore"):
-        predicted = (net.predict(data.x) >= 0.5).astype(int)
-    _samples(ax, data.x, data.y.astype(int), predicted != data.y.astype(int))
+    labels_ = data.y.astype(int)
+    if not np.all(np.isfinite(weights)):
+        _samples(ax, data.x, labels_)
+        where = f" at epoch {diverged_at}" if diverged_at is not None else ""
+        _note(ax, f"the run diverged{where}:\nno boundary to draw")
+    else:
+        with np.errstate(all="ignore"):
+            outputs = grid_outputs(net, bounds, GRID, GRID)[::-1]  # row 0 at the bottom
+            predicted = (net.predict(data.x) >= 0.5).astype(int)
+        x1 = np.linspace(bounds[0], bounds[1], GRID)
+        x2 = np.linspace(bounds[2], bounds[3], GRID)
+        levels = np.linspace(0, 1, 11)
+        shade = ax.contourf(x1, x2, outputs, levels=levels, cmap="RdBu_r", alpha=0.45)
+        if outputs.min() < 0.5 < outputs.max():
+            ax.contour(x1, x2, outputs, levels=[0.5], colors="black", linewidths=1.5)
+            ax.plot([], [], color="black", linewidth=1.5, label="output 0.5: the boundary")
+        figure.colorbar(shade, ax=ax, label="network output (class 1 at >= 0.5)")
+        _samples(ax, data.x, labels_, predicted != labels_)
     ax.set_xlim(bounds[0], bounds[1])
     ax.set_ylim(bounds[2], bounds[3])
-    ax.set_aspect("equal", adjustable="box")
-    _legend_below(ax)
+    if _square(data.x):
+        ax.set_aspect("equal", adjustable="box")
+    _legend_below(ax, 2)
     _title(figure, "Decision boundary", [config])
     return figure
 
@@ -271,46 +382,83 @@ def boundary_figure(config: Config, data: Dataset, weights: np.ndarray):
 # --- a sweep's results against its setting ----------------------------------------------------
 
 
-def by_setting_figure(runs: Sequence[tuple[Config, Outcome]], vary: Sequence[str], what: str):
-    """Final loss (log scale) and epochs to 100% against the first varied setting, one line
-    per combination of the others."""
-    setting, others = vary[0], list(vary[1:])
+def by_setting_figure(
+    runs: Sequence[tuple[Config, Outcome]], vary: Sequence[str], what: str, setting: str = ""
+):
+    """Final loss (log scale) and epochs to 100% against one varied setting (``setting``, by
+    default the first), one series per combination of the others (past MAX_CURVES, per value
+    of the next one only, as points). Diverged runs are black crosses at their last loss."""
+    from matplotlib.ticker import NullLocator
+
+    setting = setting or vary[0]
+    others = [k for k in vary if k != setting]
     values = list(dict.fromkeys(getattr(c, setting) for c, _ in runs))
     numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
     positions = values if numeric else list(range(len(values)))
-    series: dict[str, dict] = {}
-    for config, outcome in runs:
-        key = " ".join(f"{k}={show(getattr(config, k))}" for k in others)
-        series.setdefault(key, {})[getattr(config, setting)] = outcome
+    series: dict[str, list] = {}
+    for keys in (others, others[:1]):
+        series = {}
+        for config, outcome in runs:
+            key = " ".join(f"{k}={show(getattr(config, k))}" for k in keys)
+            series.setdefault(key, []).append((getattr(config, setting), outcome))
+        if len(series) <= MAX_CURVES:
+            break
+    joined = numeric and all(
+        len(points) == len({v for v, _ in points}) for points in series.values()
+    )
     figure, (loss_ax, epochs_ax) = _figure(2, width=11.0)
-    for i, (key, outcomes) in enumerate(series.items()):
-        xs = [positions[values.index(v)] for v in outcomes]
-        losses = [o.final_loss if o.final_loss is not None else np.nan for o in outcomes.values()]
-        reached = [o.epochs_to_100 or np.nan for o in outcomes.values()]
-        # categories are not in a line: only numbers are joined
-        line = LINE_STYLES[i % len(LINE_STYLES)] if numeric else "none"
-        style = dict(color=f"C{i % 10}", marker="os^Dv<>ph*"[i % 10], linestyle=line)
-        style.update(markersize=8, label=key or None)
+    for i, (key, points) in enumerate(series.items()):
+        xs = [positions[values.index(v)] for v, _ in points]
+        losses = [o.final_loss if o.final_loss is not None else np.nan for _, o in points]
+        reached = [o.epochs_to_100 or np.nan for _, o in points]
+        style = dict(_style(i), marker="os^Dv<>ph*"[i % 10], markersize=8, label=key or None)
+        if not joined:  # categories, or several runs at one value: points, not a line
+            style["linestyle"] = "none"
         loss_ax.plot(xs, losses, **style)
         epochs_ax.plot(xs, reached, **style)
-    from matplotlib.ticker import NullLocator
-
+    lost = [
+        (positions[values.index(getattr(c, setting))], o.final_loss)
+        for c, o in runs
+        if o.diverged and o.final_loss is not None
+    ]
+    if lost:
+        loss_ax.plot(
+            *zip(*lost),
+            "x",
+            color="black",
+            markersize=11,
+            markeredgewidth=2,
+            label="diverged (its last finite loss)",
+        )
     for ax in (loss_ax, epochs_ax):
         ax.set_xlabel(setting)
         if numeric and setting == "lr" and min(values) > 0:
             ax.set_xscale("log")
         ax.set_xticks(positions, [show(v) for v in values])  # a tick at every value tried
         ax.xaxis.set_minor_locator(NullLocator())
-        if not numeric:
-            ax.set_xlim(-0.5, len(values) - 0.5)
-    if len(series) > 1:
-        _legends(figure, [loss_ax, epochs_ax], [list(series)] * 2)
+        low, high = min(positions), max(positions)
+        if ax.get_xscale() == "log":
+            ax.set_xlim(low / 1.5, high * 1.5)
+        else:
+            margin = 0.5 if not numeric else 0.08 * (high - low or 1)
+            ax.set_xlim(low - margin, high + margin)
     loss_ax.set_ylabel("final loss (log scale)")
     if any((o.final_loss or 0) > 0 for _, o in runs):
         loss_ax.set_yscale("log")
     loss_ax.set_title("Final loss")
     epochs_ax.set_ylabel("first epoch at 100% accuracy")
     epochs_ax.set_title("Epochs to 100% (no point: never reached)")
+    handles, texts = loss_ax.get_legend_handles_labels()
+    if len(texts) > 1:
+        columns = max(min(len(texts), 4), -(-len(texts) // 6))
+        figure.legend(
+            handles,
+            texts,
+            loc="outside lower center",
+            ncol=columns,
+            frameon=False,
+            fontsize=8 if len(texts) <= 12 else 6,
+        )
     _title(figure, what, [c for c, _ in runs])
     return figure
 
@@ -329,11 +477,12 @@ def run_figures(config: Config, outcome: Outcome, data: Dataset, directory: str 
         ("Loss by epoch", "loss", curves_figure(run, (), "Loss by epoch")),
         ("Accuracy by epoch", "accuracy", curves_figure(run, (), "Accuracy by epoch", True)),
     ]
+    at = outcome.diverged_at
     if outcome.predictions is not None:
-        figure = truth_vs_prediction_figure(config, data, outcome.predictions)
+        figure = truth_vs_prediction_figure(config, data, outcome.predictions, at)
         drawn.append(("Ground truth and prediction", "truth_vs_prediction", figure))
-    if outcome.weights is not None and np.all(np.isfinite(outcome.weights)):
-        figure = boundary_figure(config, data, outcome.weights)
+    if outcome.weights is not None:
+        figure = boundary_figure(config, data, outcome.weights, at)
         drawn.append(("Decision boundary", "boundary", figure))
     return [(caption, save(figure, directory, stem)[0]) for caption, stem, figure in drawn]
 
@@ -342,7 +491,8 @@ def sweep_figures(
     name: str, runs: Sequence[tuple[Config, Outcome]], vary: Sequence[str], directory: str | Path
 ) -> Written:
     """A sweep section's figures in ``directory``: its learning curves (``loss``), accuracy
-    (``accuracy``) and, when it varies a setting, final loss against it (``loss_by_<it>``)."""
+    (``accuracy``) and the final loss against each setting it varies (``loss_by_<it>``; not
+    against the dataset or the seed beside other settings: those are the panels and series)."""
     require()
     heading = f"{name}: " if name else ""
     drawn = [
@@ -353,10 +503,11 @@ def sweep_figures(
             curves_figure(runs, vary, f"{heading}accuracy by epoch", accuracy=True),
         ),
     ]
-    if vary:
-        what = f"{heading}final loss and epochs to 100% by {vary[0]}"
-        figure = by_setting_figure(runs, vary, what)
-        drawn.append((f"Final loss by {vary[0]}", f"loss_by_{vary[0]}", figure))
+    against = [k for k in vary if k not in ("dataset", "seed")] or list(vary[:1])
+    for setting in against:
+        what = f"{heading}final loss and epochs to 100% by {setting}"
+        figure = by_setting_figure(runs, vary, what, setting)
+        drawn.append((f"Final loss by {setting}", f"loss_by_{setting}", figure))
     return [(caption, save(figure, directory, stem)[0]) for caption, stem, figure in drawn]
 
 

@@ -37,6 +37,7 @@ from .kinds import (
     non_negative_number,
     one_of,
     positive_number,
+    test_share,
     thread_count,
     whole_number,
 )
@@ -170,6 +171,14 @@ class Config:
         "seed of the data, the initial weights and the shuffling",
     )
     loss: str = setting("mse", "Loss", one_of(LOSSES, "loss"), "loss: " + ", ".join(LOSSES))
+    test_fraction: float = setting(
+        0.0,
+        "Test part",
+        test_share(),
+        "share of the samples held out to test on, 0 <= F < 1, drawn from the seed and "
+        "stratified by label (0: train on every sample)",
+        quiet=True,
+    )
     l2: float = setting(
         0.0,
         "L2 rate",

@@ -107,6 +107,16 @@ def positive_number() -> Kind:
     return Kind(_parse_float, check, "F")
 
 
+def test_share() -> Kind:
+    """A number from 0 up to, not including, 1."""
+
+    def check(name: str, value: Any) -> None:
+        if not _is_real(value) or not 0.0 <= value < 1.0:
+            raise ConfigError(name, f"must be a number from 0 up to 1 (not 1), got {value!r}")
+
+    return Kind(_parse_float, check, "F")
+
+
 def non_negative_number() -> Kind:
     """A finite number >= 0."""
 

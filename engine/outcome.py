@@ -92,6 +92,13 @@ class Outcome:
     penalty_history: Sequence[float] = field(default=(), repr=False)
     """Per epoch of ``loss_history`` (thinned alike), the L2/L1 penalty at the weights of the
     epoch's loss, where the run has one (engine.penalty); the loss history stays the data's."""
+    test_loss_history: Sequence[float] = field(default=(), repr=False)
+    """Per epoch of ``loss_history`` (thinned alike), the loss on the held-out test samples at
+    the weights the epoch's pass started from, where the run has a split (engine.split)."""
+    test_accuracy: float | None = None
+    """The fraction of the test samples right at the latest weights; None without a split."""
+    test_indices: np.ndarray | None = field(default=None, repr=False, compare=False)
+    """Indices into the run's data of its test samples (``predictions`` covers every sample)."""
     weights: np.ndarray | None = field(default=None, repr=False, compare=False)
     """The flat parameter vector at the end (engine.network.split_blocks), where kept: a
     finished run re-opens in every view from it and ``predictions``, without retraining."""
@@ -130,6 +137,7 @@ class Outcome:
             loss_history=values[index].tolist(),
             accuracy_history=thin(self.accuracy_history),
             penalty_history=thin(self.penalty_history),
+            test_loss_history=thin(self.test_loss_history),
             every=every,
             epochs=n,
             grad_norms=norms,
@@ -175,6 +183,14 @@ class Outcome:
             values["final_grad_norms"] = [finite(v) for v in self.grad_norms[-1].tolist()]
         if history and len(self.accuracy_history):
             values["accuracy_history"] = list(self.accuracy_history)
+        if self.test_accuracy is not None:
+            values["test_accuracy"] = finite(self.test_accuracy)
+            if history:
+                values["test_loss_history"] = [finite(v) for v in self.test_loss_history]
+            else:
+                values["final_test_loss"] = finite(
+                    self.test_loss_history[-1] if len(self.test_loss_history) else None
+                )
         if history and len(self.penalty_history):
             values["penalty_history"] = [finite(v) for v in self.penalty_history]
         if not history:

@@ -36,6 +36,7 @@ from .network import Network, Workspace, block_shapes, columns_with_ones
 from .optimizers import OPTIMIZERS
 from .outcome import Outcome, State, ended
 from .penalty import Penalty
+from .split import HeldOut, split, subset
 from .weights import load_weights
 
 HALF = np.array(0.5)
@@ -80,7 +81,11 @@ def make_dataset(config: Config) -> Dataset:
 def batch_key(config: Config, n: int) -> tuple:
     """What runs must share to be trained together (n: the number of samples)."""
     batch = OPTIMIZERS[config.optimizer].batch(n, config.batch_size)
-    return (config.sizes, config.activation, config.loss, config.optimizer, batch, config.epochs, n)
+    key = (config.sizes, config.activation, config.loss, config.optimizer, batch, config.epochs, n)
+    if config.test_fraction:  # the test set's size follows the data: the same data, then
+        data = (config.dataset, config.data, config.samples, config.noise, config.seed)
+        return (*key, config.test_fraction, data)
+    return key
 
 
 class Trainer:
@@ -98,7 +103,14 @@ class Trainer:
         init_weights: str | Path | None = None,
     ):
         self.configs = list(configs)
-        self.data = list(data) if data is not None else [make_dataset(c) for c in configs]
+        self.full = list(data) if data is not None else [make_dataset(c) for c in configs]
+        """Every run's samples; it trains on ``data``, the ones its split leaves for training."""
+        self.splits = [split(d, c.test_fraction, c.seed) for c, d in zip(self.configs, self.full)]
+        """Per run, (train, test) indices into its full data (engine.split)."""
+        tested = any(len(test) for _, test in self.splits)
+        self.data = [
+            subset(d, train) if tested else d for d, (train, _) in zip(self.full, self.splits)
+        ]
         first, K = self.configs[0], len(self.configs)
         n = self.n = self.data[0].n
         if len({batch_key(c, d.n) for c, d in zip(self.configs, self.data)}) != 1:
@@ -136,6 +148,13 @@ class Trainer:
         self._penalty_sum = np.zeros(lead)  # this pass's penalties, times their batches' sizes
         self._history = np.empty((min(self.epochs, 1024), K))
         self._penalties = np.zeros(self._history.shape)  # per epoch and run: see penalties()
+        self.held_out = None
+        """The runs' test samples (engine.split.HeldOut), or None without a split."""
+        if tested:
+            tests = [subset(d, test) for d, (_, test) in zip(self.full, self.splits)]
+            self.held_out = HeldOut(self.net, self._loss, tests)
+        self._tests = np.zeros((*self._history.shape, 2))  # per epoch, run: test loss, right
+        self._tested = None  # the test loss and right of the pass under way, at its start
         self._rights = np.empty(self._history.shape, dtype=np.int64)  # samples right per epoch
         # per epoch, run and layer: the squared norm of the epoch's last gradient, times
         # grad_scale^2 (square roots and the scale are taken when read). An epoch only copies
@@ -199,6 +218,8 @@ class Trainer:
         """Train every run one pass over its data; returns the pass's mean loss per run (K,),
         or None when ``before_batch`` ended the pass between two batches."""
         start = time.perf_counter()
+        if self.held_out is not None:  # at the weights the pass starts from
+            self._tested = self.held_out.evaluate()
         if self.batch == self.n:
             self._step(self._ws, self._x, self._y, self._p, self._d)
         else:
@@ -279,11 +300,13 @@ class Trainer:
         epoch = self.epoch = self.epoch + 1
         if epoch > len(self._history):
             size = min(2 * len(self._history), self.epochs)
-            arrays = (self._history, self._rights, self._squares, self._penalties)
-            self._history, self._rights, self._squares, self._penalties = (
+            arrays = (self._history, self._rights, self._squares, self._penalties, self._tests)
+            self._history, self._rights, self._squares, self._penalties, self._tests = (
                 _grown(a, size, epoch - 1) for a in arrays
             )
         self._history[epoch - 1] = losses
+        if self._tested is not None:
+            self._tests[epoch - 1, :, 0], self._tests[epoch - 1, :, 1] = self._tested
         if self.penalty is not None:
             self._penalties[epoch - 1] = self._penalty_sum / self.n
             self._penalty_sum[...] = 0.0
@@ -354,6 +377,19 @@ class Trainer:
             return self._penalties[:0, k]
         return self._penalties[: self.epochs_run(k), k]
 
+    def test_losses(self, k: int) -> np.ndarray:
+        """Run k's loss on its test samples per epoch so far, at the weights each epoch's pass
+        started from (those of the epoch's reported loss for full batches); empty without a
+        split."""
+        end = self.epochs_run(k) if self.held_out is not None else 0
+        return self._tests[:end, k, 0]
+
+    def test_accuracy(self, k: int) -> float | None:
+        """Run k's latest test accuracy (0..1), or None without a split."""
+        if self.held_out is None or not self.epoch:
+            return None
+        return float(self._tests[self.epochs_run(k) - 1, k, 1] / self.held_out.m)
+
     def accuracies(self, k: int) -> np.ndarray:
         """Run k's accuracy per epoch so far: the fraction of its pass's samples it got right."""
         return self._rights[: self.epochs_run(k), k] / self.n
@@ -395,6 +431,8 @@ class Trainer:
         at = self.diverged_at[k]
         return Outcome(
             loss_history=self.losses(k).tolist() if history else (),
+            test_loss_history=self.test_losses(k).tolist() if history else (),
+            test_accuracy=self.test_accuracy(k),
             accuracy=float(self.correct[k] / self.n),
             epochs_to_100=int(self._first_perfect[k]) or None,
             diverged_at=at,
@@ -406,14 +444,22 @@ class Trainer:
     def outcome(self, k: int, cancelled: bool = False, finished: bool = True) -> Outcome:
         """Run k's outcome from its current weights: final predictions and accuracy, and a last
         saturation check on them. ``finished``: the run has stopped training."""
-        data = self.data[k]
-        predictions = self.network(k).predict(data.x)
+        full, (train, test) = self.full[k], self.splits[k]
+        predictions = self.network(k).predict(full.x)  # every sample's, in the data's order
+        right = (predictions >= 0.5) == (full.y == 1.0)
         history = self.losses(k)
         at = self.diverged_at[k]
         if at is None and len(history) >= SATURATION_WINDOW:
-            stuck = saturated(predictions, data.y, history[-SATURATION_WINDOW], history[-1])
-            self.saturated[k] = bool(stuck)
-        correct = int(np.count_nonzero((predictions >= 0.5) == (data.y == 1.0)))
+            old, new = history[-SATURATION_WINDOW], history[-1]
+            self.saturated[k] = bool(saturated(predictions[train], full.y[train], old, new))
+        correct = int(np.count_nonzero(right[train]))
+        tested = {}
+        if self.held_out is not None:
+            tested = dict(
+                test_indices=test.copy(),
+                test_loss_history=self.test_losses(k).tolist(),
+                test_accuracy=float(np.count_nonzero(right[test]) / len(test)),
+            )
         if finished:
             state = ended(at, cancelled or (at is None and self.epoch < self.epochs))
         else:
@@ -431,6 +477,7 @@ class Trainer:
             predictions=predictions,
             grad_norms=self.grad_norms(k),
             weights=self.weights(k).copy(),
+            **tested,
         )
 
 

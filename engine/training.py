@@ -39,6 +39,8 @@ class EpochResult(NamedTuple):
     epoch: int
     loss: float
     accuracy: float
+    test_loss: float | None = None
+    """The loss on the held-out samples at the weights the pass started from (a split only)."""
 
 
 @dataclass(frozen=True)
@@ -204,7 +206,8 @@ class Run:
     ):
         self.config = config
         self.trainer = Trainer([config], None if data is None else [data], init_weights)
-        self.data: Dataset = self.trainer.data[0]
+        self.data: Dataset = self.trainer.full[0]
+        """Every sample (a split's test samples too: ``trainer.splits[0]`` says which)."""
         self.net: Network = self.trainer.net
         self.control = control or RunControl()
         control = self.control
@@ -292,6 +295,10 @@ class Run:
         self._over = False
         alive, correct = trainer.alive, trainer.correct
         full_batch = trainer.batch == n  # else the trainer asks the control before each batch
+
+        def tested() -> float | None:
+            return None if trainer.held_out is None else float(trainer._tested[0][0])
+
         for epoch in range(1, trainer.epochs + 1):
             if full_batch and control.interrupted and not control.proceed():
                 break
@@ -301,9 +308,9 @@ class Run:
             loss = losses[0]
             if not alive[0]:
                 if trainer.epochs_run(0) == epoch:  # non-finite weights: the epoch counts
-                    yield EpochResult(epoch, float(loss), float(correct[0] / n))
+                    yield EpochResult(epoch, float(loss), float(correct[0] / n), tested())
                 break
-            yield EpochResult(epoch, float(loss), float(correct[0] / n))
+            yield EpochResult(epoch, float(loss), float(correct[0] / n), tested())
         self._over = True
 
 

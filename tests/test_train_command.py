@@ -208,3 +208,26 @@ def test_a_batch_size_that_changes_nothing_gets_a_note_on_stderr(capsys):
     assert (
         capsys.readouterr().err == "backprop-tui train: note: batch size 8 does not apply to gd\n"
     )
+
+
+def test_held_out_samples_are_logged_marked_and_summarised(tmp_path, capsys):
+    args = ["train", "--dataset", "gauss", "--samples", "40", "--noise", "0.4", "--epochs", "200"]
+    summary = tmp_path / "split.json"
+    assert main([*args, "--test-fraction", "0.25", "--json", str(summary)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(r"epoch 100 loss : \d\.\d{10} test loss : \d\.\d{10}", out[0])
+    data = json.loads(summary.read_text())
+    test = data["test_indices"]
+    assert len(test) == 10 and len(data["predictions"]) == 40  # every sample, the test ones too
+    iters = [line for line in out if line.startswith("Iter ")]
+    assert [i for i, line in enumerate(iters) if line.endswith(" | test")] == test
+    assert out[-2] == f"Accuracy: {data['accuracy']}"
+    assert out[-1] == f"Test accuracy: {data['test_accuracy']}"
+    assert len(data["test_loss_history"]) == 200
+    assert float(out[1].split("test loss : ")[1]) == pytest.approx(data["test_loss_history"][199])
+    # without a split, the lab's format exactly: no test column, no test line
+    assert main([*args, "--test-fraction", "0"]) == 0
+    plain = capsys.readouterr().out
+    assert "test" not in plain.lower()
+    assert main([*args, "--test-fraction", "1"]) == 2
+    assert "--test-fraction" in capsys.readouterr().err

@@ -34,6 +34,8 @@ def one_by_one(config):
         {"lr": (1000.0, 2.0)},  # one of them saturates
         {"l2": (0.0, 0.01, 0.1), "l1": (0.0, 0.003)},  # penalties of their own, none for some
         {"l2": (0.0, 0.05), "optimizer": ("adam",), "batch_size": (8,), "dataset": ("linear",)},
+        {"lr": (0.5, 2.0), "test_fraction": (0.3,), "dataset": ("linear",)},  # one split
+        {"lr": (0.2, 1.0), "test_fraction": (0.25,), "optimizer": ("sgd",)},
     ],
 )
 def test_batched_runs_equal_the_same_runs_one_by_one(vary):
@@ -51,6 +53,8 @@ def test_batched_runs_equal_the_same_runs_one_by_one(vary):
         assert np.array_equal(batched.predictions, single.predictions, equal_nan=True)
         assert perfect == batched.epochs_to_100 == single.epochs_to_100
         assert batched.penalty_history == single.penalty_history  # to the bit
+        assert batched.test_loss_history == single.test_loss_history
+        assert batched.test_accuracy == single.test_accuracy
         assert len(batched.penalty_history) == (len(history) if config.l2 or config.l1 else 0)
 
 

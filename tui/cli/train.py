@@ -84,7 +84,10 @@ def train_main(argv: list[str]) -> int:
             if out and result.epoch % log_every == 0:
                 if bar:
                     bar.clear()
-                say(f"epoch {result.epoch} loss : {result.loss:.10f}", file=out)
+                line = f"epoch {result.epoch} loss : {result.loss:.10f}"
+                if result.test_loss is not None:
+                    line += f" test loss : {result.test_loss:.10f}"
+                say(line, file=out)
             if bar:
                 bar.update(result.epoch, result.loss)
     except KeyboardInterrupt:
@@ -94,9 +97,13 @@ def train_main(argv: list[str]) -> int:
     outcome = run.outcome()
 
     if out:
+        held_out = set() if outcome.test_indices is None else set(outcome.test_indices.tolist())
         for i, (label, p) in enumerate(zip(run.data.y, outcome.predictions)):
-            say(f"Iter {i} | Ground truth: {int(label)} | prediction: {p:.6f}", file=out)
+            mark = " | test" if i in held_out else ""
+            say(f"Iter {i} | Ground truth: {int(label)} | prediction: {p:.6f}{mark}", file=out)
         say(f"Accuracy: {outcome.accuracy}", file=out)
+        if outcome.test_accuracy is not None:
+            say(f"Test accuracy: {outcome.test_accuracy}", file=out)
     if outcome.diverged:
         notice(out, f"diverged at epoch {outcome.diverged_at}")
     elif outcome.saturated:
@@ -138,13 +145,16 @@ def summary(run: Run, outcome: Outcome) -> dict:
     loop."""
     values = outcome.to_dict()
     values["wall_seconds"] = values.pop("seconds")
-    return {
+    summary = {
         "config": run.config.to_dict(),
         "inputs": [[finite(a), finite(b)] for a, b in run.data.x],
         "labels": [int(label) for label in run.data.y],
         "predictions": [finite(p) for p in outcome.predictions],
         **values,
     }
+    if outcome.test_indices is not None:
+        summary["test_indices"] = outcome.test_indices.tolist()
+    return summary
 
 
 def write_json(path: str, run: Run, outcome: Outcome) -> None:

@@ -43,6 +43,27 @@ COLUMNS = (
     "seconds",
 )
 """The summary table's columns after the run's label (see :func:`cells`)."""
+TEST_COLUMNS = ("test loss", "test acc", "test over min")
+"""Columns added when a run holds samples out (--test-fraction): the last epoch's test loss,
+the test accuracy at the end, and how far the last test loss is above the lowest one (the
+overfitting gap: the test loss rising while the training loss falls)."""
+
+
+def columns(runs: Runs) -> tuple[str, ...]:
+    """The table's columns for these runs: COLUMNS, and TEST_COLUMNS if any has a split."""
+    tested = any(outcome.test_accuracy is not None for _, outcome in runs)
+    return COLUMNS + TEST_COLUMNS if tested else COLUMNS
+
+
+def test_gap(run: Outcome) -> float | None:
+    """How far the last test loss is above the lowest, as a fraction (0.2: 20% above), or None
+    without a split."""
+    history = np.asarray(run.test_loss_history, dtype=np.float64)
+    finite = history[np.isfinite(history)]
+    if not len(finite) or finite.min() <= 0 or not np.isfinite(history[-1]):
+        return None
+    return float(history[-1] / finite.min() - 1.0)
+
 
 RISE = 0.01
 """A loss counts as risen when it is more than this fraction above the epoch before's."""
@@ -61,6 +82,15 @@ def cells(config: Config, run: Outcome) -> dict[str, str]:
     """A run's row of the summary table, one text per column of COLUMNS; "-" where a value is
     missing (no epoch yet, never at 100%, dead units not counted)."""
     units = sum(config.hidden)
+    gap = test_gap(run)
+    tested = {}
+    if run.test_accuracy is not None:
+        last = run.test_loss_history[-1] if len(run.test_loss_history) else None
+        tested = {
+            "test loss": "-" if last is None else f"{last:.6g}",
+            "test acc": f"{100 * run.test_accuracy:.1f}%",
+            "test over min": "-" if gap is None else f"{100 * gap:.0f}%",
+        }
     return {
         "final loss": "-" if run.final_loss is None else f"{run.final_loss:.6g}",
         "accuracy": f"{100 * run.accuracy:.1f}%",
@@ -71,6 +101,7 @@ def cells(config: Config, run: Outcome) -> dict[str, str]:
         "dead units": "-" if run.dead_units is None else f"{run.dead_units}/{units}",
         "epochs run": str(run.epochs_run),
         "seconds": f"{run.seconds:.2f}" if run.seconds else "-",
+        **tested,
     }
 
 
@@ -151,16 +182,18 @@ def summary_markdown(
     """The base settings, then a Markdown table (setting and COLUMNS), then any notes, then
     the figures, each under its caption."""
     rows, notes = table_rows(runs, names)
+    shown = columns(runs)
     lines = [f"# {title}", ""] if title else []
     lines += [base_line([config for config, _ in runs]), ""]
     lines += [
-        "| setting | " + " | ".join(COLUMNS) + " |",
+        "| setting | " + " | ".join(shown) + " |",
         "|---|"
-        + "|".join("---" if c in ("diverged", "saturated") else "---:" for c in COLUMNS)
+        + "|".join("---" if c in ("diverged", "saturated") else "---:" for c in shown)
         + "|",
     ]
     for name, row in rows:
-        lines.append(f"| {name.replace('|', '/')} | " + " | ".join(row.values()) + " |")
+        cells_ = [row.get(c, "-") for c in shown]
+        lines.append(f"| {name.replace('|', '/')} | " + " | ".join(cells_) + " |")
     if notes:
         lines += ["", *notes]
     if figures:

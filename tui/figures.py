@@ -162,6 +162,10 @@ def _curves(ax, runs: Sequence[tuple[str, Outcome]], accuracy: bool, groups=None
         seen.add(group)
         few = len(values) < 3  # a run that ended at once: a line of one point shows nothing
         width = 1.4 if groups is None else 0.9
+        tested = not accuracy and groups is None and len(outcome.test_loss_history) > 0
+        if tested and not name:  # one run: the legend tells its two curves apart
+            label = "training"
+            entries.append(label)
         ax.plot(
             epochs,
             values,
@@ -171,6 +175,12 @@ def _curves(ax, runs: Sequence[tuple[str, Outcome]], accuracy: bool, groups=None
             alpha=1.0 if groups is None else 0.7,
             **_style(group),
         )
+        if tested:  # the held-out samples' loss: the same colour, thin and dotted
+            test = np.asarray(outcome.test_loss_history, dtype=np.float64)
+            entry = f"{name}: test" if name else "test (held out)"
+            look = dict(_style(group), linestyle=":")
+            ax.plot(epochs[: len(test)], test, linewidth=1.1, label=entry, **look)
+            entries.append(entry)
     ax.set_xlabel("epoch")
     if accuracy:
         ax.set_ylabel("accuracy (%)")

@@ -63,3 +63,21 @@ def test_the_test_loss_is_taken_at_the_weights_of_the_epochs_loss():
     assert outcome.test_accuracy == np.mean(predicted[test])
     assert outcome.accuracy == np.mean(predicted[train])  # the training samples'
     assert len(outcome.predictions) == 60  # every sample's prediction
+
+
+def test_the_overfitting_presets_show_the_gap_and_a_larger_penalty_closes_it():
+    from engine.parallel import run_sweeps
+    from engine.report import test_gap
+    from engine.sweep import preset
+
+    (overfitting,) = run_sweeps(preset("overfitting"))
+    for config, outcome in overfitting.runs():
+        assert config.test_fraction > 0
+        assert test_gap(outcome) >= 0.2  # the last test loss 20% or more above its lowest
+        assert outcome.final_loss < min(outcome.test_loss_history)  # training went on falling
+    (regularisation,) = run_sweeps(preset("regularisation"))
+    for dataset in ("spiral", "gauss"):
+        gaps = [test_gap(o) for c, o in regularisation.runs() if c.dataset == dataset]
+        lambdas = [c.l2 for c, _ in regularisation.runs() if c.dataset == dataset]
+        assert lambdas == sorted(lambdas) and lambdas[0] == 0
+        assert gaps == sorted(gaps, reverse=True) and gaps[-1] < gaps[0] / 4

@@ -119,9 +119,13 @@ def test_sweep_file_round_trip(tmp_path):
 
 
 def test_presets_cover_the_labs_sections_on_both_datasets():
-    assert PRESETS[0] == "lab" and PRESETS[-1] == "failure-modes"
+    assert PRESETS[0] == "lab" and PRESETS[-3:] == [
+        "failure-modes",
+        "overfitting",
+        "regularisation",
+    ]
     sections = preset("lab")
-    assert [s.name for s in sections] == PRESETS[1:-1]
+    assert [s.name for s in sections] == PRESETS[1:-3]
     for section in sections:
         assert ("dataset", ("linear", "xor")) in section.vary
     with pytest.raises(ConfigError, match="unknown preset"):

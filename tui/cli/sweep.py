@@ -27,7 +27,7 @@ from engine.config import SETTINGS
 from engine.files import write_text
 from engine.labels import show
 from engine.parallel import SweepResult, run_sweeps
-from engine.report import COLUMNS, base_line, table_rows, write_report
+from engine.report import base_line, columns, table_rows, write_report
 from engine.sweep import PRESETS, Sweep, load_sweep, preset, save_sweep
 from tui import figures
 from tui.figures import INSTALL
@@ -253,17 +253,17 @@ def _jobs(text: str | None) -> int:
     return jobs
 
 
-TABLE_COLUMNS = [c for c in COLUMNS if c != "epochs run"]  # "diverged" says where a run ended
-SHORT = {"epochs to 100%": "to 100%"}
+SHORT = {"epochs to 100%": "to 100%", "test over min": "over min"}
 
 
 def table(result: SweepResult) -> str:
     """The sweep's summary as an aligned text table: the settings its runs share above it,
     notes on settings that had no effect below it (as in summary.md)."""
     rows, notes = table_rows(result.runs(), result.labels())
+    shown = [c for c in columns(result.runs()) if c != "epochs run"]  # "diverged" says where
     lines = [f"== {result.sweep.name} ({len(result.outcomes)} runs)", base_line(result.configs)]
-    texts = [("setting", *(SHORT.get(c, c) for c in TABLE_COLUMNS))]
-    texts += [(name, *(row[c] for c in TABLE_COLUMNS)) for name, row in rows]
+    texts = [("setting", *(SHORT.get(c, c) for c in shown))]
+    texts += [(name, *(row.get(c, "-") for c in shown)) for name, row in rows]
     widths = [max(len(row[i]) for row in texts) for i in range(len(texts[0]))]
     for row in texts:
         cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]

@@ -5,6 +5,7 @@ import re
 from engine import Config, Run
 from engine.network import split_blocks
 from engine.plane import extent
+from engine.sweep import PRESETS
 from tui.plotting import percent, short_loss
 
 from .terminal import Terminal, command
@@ -24,7 +25,7 @@ def test_a_sweeps_run_reopens_in_every_view_as_trained_alone(tmp_path):
         term.wait_for("Preset lab")
         term.press("enter")  # the preset list opens
         term.wait_for("custom")
-        term.press(*["down"] * 7, "enter")
+        term.press(*["down"] * len(PRESETS), "enter")  # custom, after every preset
         term.wait_for("Preset custom")
         term.press("tab", "tab", "lr=0.5,2")  # vary the form's settings: runs 1 and 2
         term.wait_for("Vary   lr=0.5,2")

@@ -1,5 +1,6 @@
 """The Experiments screen: a preset or a custom sweep, run in the background, cancelled, rerun."""
 
+from engine.sweep import PRESETS
 from screens.experiments import ExperimentsScreen
 from screens.runs import RunsScreen
 from tui.messages import SweepProgress
@@ -53,7 +54,7 @@ async def test_cancel_midway_then_start_again():
     app = make_app(dataset="xor", epochs=300)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f6")
-        await pick_preset(pilot, 7)  # custom: the form's settings, varied
+        await pick_preset(pilot, len(PRESETS))  # custom: the form's settings, varied
         await type_into(pilot, "sweep-vary", "epochs=300,5000000")  # one run all but endless
         await pilot.press("ctrl+r")
         await until(pilot, lambda: app.experiment.finished == 1, timeout=60)
@@ -86,7 +87,7 @@ async def test_custom_sweep_over_the_forms_settings_and_bad_settings():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f6")
         screen = app.screen
-        await pick_preset(pilot, 7)  # custom
+        await pick_preset(pilot, len(PRESETS))  # custom
         await type_into(pilot, "sweep-vary", "lr=fast")
         await pilot.press("ctrl+r")
         assert app.experiment.state == "idle"

@@ -10,6 +10,7 @@ import screens.results as results_module
 from engine import Config, Network, Outcome, Run, State
 from engine.network import split_blocks
 from engine.plane import extent, grid_outputs
+from engine.sweep import PRESETS
 from screens.boundary import BoundaryScreen
 from screens.main import MainScreen
 from screens.network import NetworkScreen
@@ -68,7 +69,7 @@ async def test_a_sweep_run_reopens_in_every_view_as_if_trained_alone(monkeypatch
     app = make_app(**BASE)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f6")
-        await pick_preset(pilot, 7)  # custom: the form's settings, varied
+        await pick_preset(pilot, len(PRESETS))  # custom: the form's settings, varied
         await type_into(pilot, "sweep-vary", "lr=0.5,2")
         await pilot.press("ctrl+r")
         await until(pilot, lambda: app.experiment.state == "done", timeout=60)

@@ -28,7 +28,7 @@ from .live import LiveView
 class BoundaryScreen(LiveView):
     """The network's output over the plane, with every sample on it."""
 
-    HEADING = "Decision boundary: the network's output   o label 0   x label 1   O X wrong"
+    HEADING = "Decision boundary: the network's output  o/x label 0/1  O X wrong  0 1 test"
     BINDINGS = [
         Binding(
             "m", "toggle_mode", "Colour/shade", tooltip="Draw the map in colours or in characters"
@@ -72,7 +72,7 @@ class BoundaryScreen(LiveView):
         wrong = None
         if predictions is not None and len(predictions) == record.data.n:
             wrong = (predictions >= 0.5) != (record.data.y == 1.0)
-        self.map.set_samples(record.data.x, record.data.y, wrong)
+        self.map.set_samples(record.data.x, record.data.y, wrong, record.is_test())
         self.compute(
             key,
             record.config.sizes,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 
+import numpy as np
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -22,6 +23,7 @@ from engine import (
     save_weights,
 )
 from engine.config import ConfigError, load_toml
+from engine.split import split
 from tui.messages import (
     ReopenRefused,
     RunReopened,
@@ -157,12 +159,16 @@ class MainScreen(Screen):
         def make() -> None:
             with contextlib.suppress(DataError):
                 data = make_dataset(config)
-                self.app.call_from_thread(show, data)
+                _, test = split(data, config.test_fraction, config.seed)
+                self.app.call_from_thread(show, data, test)
 
-        def show(data: Dataset) -> None:
+        def show(data: Dataset, test: np.ndarray) -> None:
             if self.runner.current is None and self.pending() == config:
-                self.table.set_data(*_xy(data))
+                held = np.zeros(data.n, dtype=bool)
+                held[test] = True
+                self.table.set_data(*_xy(data), held)
                 self.table.set_predictions(None)
+                self.title_samples(held)
 
         self.run_worker(make, thread=True, exclusive=True, group="samples", exit_on_error=False)
 
@@ -282,7 +288,7 @@ class MainScreen(Screen):
     def on_training_started(self, message: TrainingStarted) -> None:
         record = self.runner.started(message)
         if record is not None:
-            self.table.set_data(*_xy(record.data))
+            self.set_samples(record)
 
     def on_training_refused(self, message: TrainingRefused) -> None:
         if self.runner.refused(message):
@@ -296,7 +302,7 @@ class MainScreen(Screen):
             return
         flat_out = not message.paused and self.runner.speed is None
         with self.app.batch_update():
-            self.chart.append(message.losses)
+            self.chart.append(message.losses, message.test_losses or ())
             self.chart.replot()
             self.table.set_predictions(record.predictions)
             if not flat_out:
@@ -354,11 +360,26 @@ class MainScreen(Screen):
         self._shown = record.run_id
         outcome = record.outcome
         with self.app.batch_update():
-            self.chart.load(record.losses, None if outcome.every == 1 else outcome.history_epochs())
+            epochs = None if outcome.every == 1 else outcome.history_epochs()
+            self.chart.load(record.losses, epochs, outcome.test_loss_history)
             if record.data is not None:
-                self.table.set_data(*_xy(record.data))
+                self.set_samples(record)
                 self.table.set_predictions(record.predictions)
             self.show_status(record)
+
+    def set_samples(self, record: RunRecord) -> None:
+        """The run's samples in the table, its test samples marked (and named in the title)."""
+        test = record.is_test()
+        self.table.set_data(*_xy(record.data), test)
+        self.title_samples(test)
+
+    def title_samples(self, test: np.ndarray | None) -> None:
+        held = test is not None and test.any()
+        self.table.border_title = (
+            "Samples: truth and prediction, t: test"
+            if held
+            else "Samples: ground truth and prediction"
+        )
 
     def _show_no_run(self) -> None:
         self._shown = None

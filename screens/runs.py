@@ -30,6 +30,8 @@ from .prompt import PathPrompt
 
 COLUMNS = ("curve", "#", "state", "final loss", "acc", "to 100%", "settings")
 """The state says where a run diverged; the settings name what differs first."""
+TESTED_COLUMNS = ("curve", "#", "state", "final loss", "acc", "test acc", "to 100%", "settings")
+"""The columns when a run has held-out samples: its accuracy on them too."""
 
 
 class RunsScreen(LiveView):
@@ -52,10 +54,8 @@ class RunsScreen(LiveView):
         yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for column in COLUMNS:
-            table.add_column(column, key=column)
-        table.focus()
+        self._columns: tuple[str, ...] = ()
+        self.query_one(DataTable).focus()
         super().on_mount()
 
     @property
@@ -75,19 +75,32 @@ class RunsScreen(LiveView):
         table = self.query_one(DataTable)
         runs = self.session.runs
         cursor = self.selected_id()
-        table.clear()
+        tested = any(r.outcome.test_accuracy is not None for r in runs)
+        columns = TESTED_COLUMNS if tested else COLUMNS
+        table.clear(columns=columns != self._columns)
+        if columns != self._columns:
+            self._columns = columns
+            for column in columns:
+                table.add_column(column, key=column)
         names = labels([r.config for r in runs]) if runs else []
         curve = {r.run_id: i for i, r in enumerate(self.marked_runs())}
         for record, name in zip(runs, names):
             loss = "-" if record.loss is None else short_loss(record.loss)
             index = curve.get(record.run_id)
+            outcome = record.outcome
+            test = (
+                []
+                if not tested
+                else ["-" if outcome.test_accuracy is None else percent(outcome.test_accuracy)]
+            )
             table.add_row(
                 Text(" ") if index is None else legend_mark(index),
                 str(record.run_id),
                 record.status(),
                 loss,
-                percent(record.outcome.accuracy),
-                "-" if record.outcome.epochs_to_100 is None else str(record.outcome.epochs_to_100),
+                percent(outcome.accuracy),
+                *test,
+                "-" if outcome.epochs_to_100 is None else str(outcome.epochs_to_100),
                 Text(name),  # plain: a CSV file's name in a label may hold "["
                 key=str(record.run_id),
             )

@@ -36,6 +36,8 @@ class Curve:
     y: np.ndarray
     marker: str = "*"
     """Its character where it is drawn with markers (overlays, plain mode)."""
+    line: bool = False
+    """Drawn as a braille line among curves drawn with markers (where braille may be used)."""
 
 
 @dataclass
@@ -79,9 +81,9 @@ def draw(
     """Draw ``curves`` into ``width`` x ``height`` characters (one row of it for the x labels).
 
     ``log``: y values are log10 and their ticks are labelled as powers of ten. ``braille``
-    draws a single curve with braille dots (2 x 4 per cell); otherwise, and for several curves,
-    each curve is its marker, one per cell. ``x_last`` fixes the x axis' end (default: the
-    largest x).
+    draws a single curve, and any curve marked ``line``, with braille dots (2 x 4 per cell);
+    otherwise, and for several curves, each curve is its marker, one per cell, drawn over the
+    braille lines. ``x_last`` fixes the x axis' end (default: the largest x).
     """
     rows = max(height - 1, 1)
     finite = [(c, np.isfinite(c.y)) for c in curves]
@@ -95,20 +97,20 @@ def draw(
         labels[row] = text
     label_width = max(max(map(len, labels)), 5) + 1
     plot_width = max(width - label_width, 1)
-    dots = braille and len(curves) == 1
+    single = len(curves) == 1
     cells: list[list[tuple[str, int]]] = [[(" ", -1)] * plot_width for _ in range(rows)]
     marks: list[set[tuple[int, int]]] = []
     for index, (curve, ok) in enumerate(finite):
+        marks.append(set())
         if not ok.any():
-            marks.append(set())
             continue
         u = (top - curve.y[ok]) / (top - bottom) * rows
         v = (curve.x[ok].astype(np.float64) - 1) / (last - 1) * plot_width
-        if dots:
+        if braille and (single or curve.line):
             _draw_dots(cells, v * 2, u * 4, index)
         else:
-            marks.append(_connect(v, u, rows, plot_width))
-    if marks:
+            marks[-1] = _connect(v, u, rows, plot_width)
+    if any(marks):
         _share_cells(cells, marks, [c.marker for c in curves])
     x_labels = _x_labels(last, plot_width, label_width)
     return Figure(cells, labels, x_labels, label_width, top, bottom, ticks)

@@ -27,6 +27,8 @@ class TrainingStarted(Message):
 
     run_id: int
     data: Dataset
+    test_indices: np.ndarray | None = None
+    """Indices into ``data`` of the held-out test samples (None without a split)."""
 
 
 @dataclass
@@ -54,6 +56,8 @@ class TrainingProgress(Message):
     """(updates done in the current epoch, updates per epoch): see engine.Run.position."""
     norms: np.ndarray | None = None
     """The new epochs' gradient norms (epochs, layers)."""
+    test_losses: list[float] | None = None
+    """The new epochs' test losses, for a run with held-out samples."""
 
 
 @dataclass

@@ -260,6 +260,7 @@ class Runner:
         if record is None:
             return None
         record.data = message.data
+        record.test_indices = message.test_indices
         return record if record is self.session.current else None
 
     def refused(self, message: TrainingRefused) -> bool:
@@ -278,7 +279,12 @@ class Runner:
         if record is None:
             return None
         record.progress(
-            message.losses, message.books, message.snapshot, message.paused, message.time
+            message.losses,
+            message.books,
+            message.snapshot,
+            message.paused,
+            message.time,
+            message.test_losses or (),
         )
         record.position = message.position
         if message.norms is not None and len(message.norms):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,7 +36,7 @@ class RunRecord:
     config: Config
     data: Dataset | None
     """The samples (None for runs that came from a sweep, until re-opened)."""
-    outcome: Outcome = field(default_factory=lambda: Outcome(loss_history=array("d")))
+    outcome: Outcome = field(default_factory=lambda: fresh())
     """How it is going; while it trains, its loss history grows as the worker reports."""
     snapshot: Snapshot | None = None
     """The latest outputs, weights and dead units the worker sent."""
@@ -108,6 +109,24 @@ class RunRecord:
         return self.outcome.final_loss
 
     @property
+    def test_indices(self) -> np.ndarray | None:
+        """Indices into the data of its held-out test samples (None without a split)."""
+        return self.outcome.test_indices
+
+    @test_indices.setter
+    def test_indices(self, indices: np.ndarray | None) -> None:
+        self._update(test_indices=indices)
+
+    def is_test(self) -> np.ndarray | None:
+        """Per sample of its data, whether it is held out for testing (None without a split
+        or data)."""
+        if self.data is None or self.test_indices is None or not len(self.test_indices):
+            return None
+        held = np.zeros(self.data.n, dtype=bool)
+        held[self.test_indices] = True
+        return held
+
+    @property
     def active(self) -> bool:
         return self.state.active
 
@@ -134,11 +153,18 @@ class RunRecord:
         self.outcome = dataclasses.replace(self.outcome, **changes)
 
     def progress(
-        self, losses: list[float], books: Outcome, snapshot: Snapshot, paused: bool, now: float
+        self,
+        losses: list[float],
+        books: Outcome,
+        snapshot: Snapshot,
+        paused: bool,
+        now: float,
+        tests: Sequence[float] = (),
     ) -> None:
         """Take in a batch of epochs from the worker (sent at monotonic time ``now``): their
-        losses and the books after them."""
+        losses (and test losses, with held-out samples) and the books after them."""
         self.outcome.loss_history.extend(losses)
+        self.outcome.test_loss_history.extend(tests)
         self.snapshot = snapshot
         elapsed = now - self.clock
         if elapsed > 0 and self.state is State.RUNNING:
@@ -151,6 +177,7 @@ class RunRecord:
         state = State.PAUSED if paused and self.state is State.RUNNING else self.state
         self._update(
             accuracy=books.accuracy,
+            test_accuracy=books.test_accuracy,
             epochs_to_100=books.epochs_to_100,
             saturated=books.saturated,
             seconds=books.seconds,
@@ -160,7 +187,11 @@ class RunRecord:
     def finish(self, outcome: Outcome, snapshot: Snapshot | None) -> None:
         """The run is over: its final outcome (the history the record gathered is kept)."""
         self.snapshot = snapshot
-        outcome = dataclasses.replace(outcome, loss_history=self.outcome.loss_history)
+        outcome = dataclasses.replace(
+            outcome,
+            loss_history=self.outcome.loss_history,
+            test_loss_history=self.outcome.test_loss_history or outcome.test_loss_history,
+        )
         if snapshot is not None:  # the final weights and outputs once, not twice
             outcome = dataclasses.replace(
                 outcome,
@@ -228,7 +259,7 @@ class Session:
     def start(self, config: Config, data: Dataset, paused: bool = False) -> RunRecord:
         """A new run on the main screen."""
         state = State.PAUSED if paused else State.RUNNING
-        self.current = self._add(config, data, Outcome(loss_history=array("d"), state=state))
+        self.current = self._add(config, data, fresh(state))
         return self.current
 
     def add_finished(self, config: Config, outcome: Outcome) -> RunRecord:
@@ -260,7 +291,13 @@ def kept(outcome: Outcome) -> Outcome:
         outcome,
         loss_history=array("d", outcome.loss_history),
         accuracy_history=array("d", outcome.accuracy_history),
+        test_loss_history=array("d", outcome.test_loss_history),
     )
+
+
+def fresh(state: State = State.RUNNING) -> Outcome:
+    """The outcome of a run about to train: histories that grow as the worker reports."""
+    return Outcome(loss_history=array("d"), test_loss_history=array("d"), state=state)
 
 
 def _one_of(mine: np.ndarray | None, same: np.ndarray) -> np.ndarray | None:

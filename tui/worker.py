@@ -78,22 +78,28 @@ def pump(
     except Exception as error:  # shown to the user as a notification and a state
         post(TrainingFailed(run_id=run_id, error=f"{type(error).__name__}: {error}"))
         return
-    post(TrainingStarted(run_id=run_id, data=run.data))
+    test = run.trainer.splits[0][1]
+    post(TrainingStarted(run_id=run_id, data=run.data, test_indices=test if len(test) else None))
     control = run.control
     losses: list[float] = []
+    tests: list[float] = []
     norms_sent = 0
     due = time.monotonic() + interval
 
     def flush() -> None:
-        nonlocal losses, due
+        nonlocal losses, tests, due
         books = run.progress(history=False)
         nonlocal norms_sent
         # what explaining the next step takes: when a view asks, and wherever the run holds
         snapshot, position = run.snapshot(control.detail or control.paused), run.position
         norms = run.trainer.grad_norms(0, norms_sent)
         norms_sent += len(norms)
-        post(TrainingProgress(run_id, losses, books, snapshot, control.paused, position, norms))
-        losses = []
+        post(
+            TrainingProgress(
+                run_id, losses, books, snapshot, control.paused, position, norms, tests or None
+            )
+        )
+        losses, tests = [], []
         paced = control.speed is not None
         due = time.monotonic() + (min(interval, PACED_INTERVAL) if paced else interval)
 
@@ -101,6 +107,8 @@ def pump(
     try:
         for result in run:
             losses.append(result.loss)
+            if result.test_loss is not None:
+                tests.append(result.test_loss)
             if time.monotonic() >= due:
                 flush()
         if losses:

@@ -166,6 +166,8 @@ async def test_a_deep_network_scrolls_sideways():
         await on_screen(pilot, "left/right scroll")
         assert "out" not in screen_text(app).splitlines()[1]  # the output is off to the right
         assert app.focused is screen.tiles
+        await until(pilot, lambda: screen.tiles.drawn and screen.tiles.max_scroll_x > 0)
+        await pilot.wait_for_scheduled_animations()
         await pilot.press("end")  # to the output
         await until(pilot, lambda: "out" in screen_text(app).splitlines()[1])
         assert "x1" not in picture_text(app)

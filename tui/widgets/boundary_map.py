@@ -6,7 +6,7 @@ output near 0, orange near 1, the panel's own background exactly 0.5. In shade m
 for NO_COLOR, or toggled) each cell is a character instead: " " "·" "░" "▒" from 0 to 1.
 Samples are "o" (label 0) and "x" (label 1) in either mode; a sample the network gets wrong is
 "O" or "X" (its label, in capitals, and in red where there is colour), so mistakes read without
-colour too.
+colour too; a held-out test sample it gets right is its label's digit, "0" or "1".
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ from tui.tiles import LEVELS
 
 LOW, HIGH = Color.parse("#2f7fd1"), Color.parse("#f28e2b")
 SHADES = " ·░▒"
-MARKS = ("o", "x", "O", "X")
-"""A sample's mark by its label, then (label + 2) for a sample the network gets wrong."""
+MARKS = ("o", "x", "O", "X", "0", "1")
+"""A sample's mark by its label, then (label + 2) for a sample the network gets wrong, (label + 4)
+for a held-out test sample it gets right."""
 WRONG = Color.parse("#e03131")
 
 
@@ -48,20 +49,26 @@ class BoundaryMap(Widget):
         return max(self.size.width, 1), 2 * max(self.size.height, 1)
 
     def set_samples(
-        self, x: np.ndarray, labels: np.ndarray, wrong: np.ndarray | None = None
+        self,
+        x: np.ndarray,
+        labels: np.ndarray,
+        wrong: np.ndarray | None = None,
+        test: np.ndarray | None = None,
     ) -> None:
         """The samples (n, 2), their labels (n,) and, where known, which the network gets
-        wrong (n,) bool: those are drawn in capitals."""
+        wrong (n,) bool: those are drawn in capitals; and which are held out for testing."""
         marks = labels.astype(int)
-        if wrong is not None:
-            marks = marks + 2 * wrong.astype(int)
+        wrong = np.zeros(len(marks), dtype=bool) if wrong is None else wrong
+        if test is not None:
+            marks = marks + 4 * (test & ~wrong)
+        marks = marks + 2 * wrong
         self._samples = (x, marks)
         self._place_samples()
 
     @property
     def wrong_marks(self) -> int:
         """How many character cells show a sample the network gets wrong."""
-        return int(np.count_nonzero(self._marks >= 2))
+        return int(np.count_nonzero((self._marks == 2) | (self._marks == 3)))
 
     def set_grid(self, grid: np.ndarray, bounds: tuple[float, float, float, float]) -> None:
         """Show new outputs (2 * rows, columns) over bounds (x1 min, x1 max, x2 min, x2 max);
@@ -84,7 +91,7 @@ class BoundaryMap(Widget):
         self._marks = np.full(rows * columns, -1, dtype=np.int8)
         cells = row * columns + column
         # one mark per cell, however many samples: a wrong one wins (drawn last)
-        order = np.argsort(marks >= 2, kind="stable")
+        order = np.argsort((marks == 2) | (marks == 3), kind="stable")
         self._marks[cells[order]] = marks[order]
 
     def on_mount(self) -> None:
@@ -101,8 +108,8 @@ class BoundaryMap(Widget):
         ]
         # markers in the text colour, so they stand out on both shades; the letter is the class
         text = Color.parse(self.app.theme_variables.get("foreground", "#e0e0e0")).rich_color
-        wrong = WRONG.rich_color
-        self._mark_styles = [Style(color=text, bold=True)] * 2 + [Style(color=wrong, bold=True)] * 2
+        plain, wrong = Style(color=text, bold=True), Style(color=WRONG.rich_color, bold=True)
+        self._mark_styles = [plain, plain, wrong, wrong, plain, plain]
 
     def value_at(self, row: int, column: int) -> float:
         """The output drawn in character cell (row, column): the mean of its two points."""

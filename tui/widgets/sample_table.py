@@ -2,7 +2,8 @@
 
 A Line-API widget: it draws only the rows on screen, straight from NumPy arrays, so a refresh
 costs the same for 21 samples or a million. Column widths are fixed from the data when it is
-set, so no number is ever cut. With the focus, up and down move a cursor over the rows and
+set, so no number is ever cut. A held-out test sample's index is followed by "t" (12t): it is
+not trained on. With the focus, up and down move a cursor over the rows and
 enter picks the sample under it (the back-propagation view opens on it).
 """
 
@@ -68,13 +69,16 @@ class SampleTable(ScrollView, can_focus=True):
         """The row under the cursor (shown while the table has the focus)."""
         self.labels = np.zeros(0)
         self._x = np.zeros((0, 2))
+        self._test: np.ndarray | None = None
         self.predictions: np.ndarray | None = None
         self._widths = [len(h) for h in HEADERS]
 
-    def set_data(self, x: np.ndarray, y: np.ndarray) -> None:
-        """Show a new dataset: inputs x (n, 2), labels y (n,); predictions are cleared."""
+    def set_data(self, x: np.ndarray, y: np.ndarray, test: np.ndarray | None = None) -> None:
+        """Show a new dataset: inputs x (n, 2), labels y (n,), and which are held-out test
+        samples (n,) bool, if any; predictions are cleared."""
         self.labels = y
         self._x = x
+        self._test = test if test is not None and test.any() else None
         self.predictions = None
         n = len(y)
 
@@ -88,7 +92,7 @@ class SampleTable(ScrollView, can_focus=True):
             return max([len(HEADERS[column + 1])] + [len(format_input(v)) for v in candidates])
 
         self._widths = [
-            max(len(HEADERS[0]), len(str(max(n - 1, 0)))),
+            max(len(HEADERS[0]), len(str(max(n - 1, 0))) + (self._test is not None)),
             width(0),
             width(1),
             len(HEADERS[3]),
@@ -141,7 +145,8 @@ class SampleTable(ScrollView, can_focus=True):
             prediction = format_prediction(p)
             right = (p >= 0.5) == (self.labels[index] == 1.0)
             mark = "-" if p != p else "yes" if right else "no"  # "-": NaN, a diverged network
-        return (str(index), x1, x2, truth, prediction, mark)
+        held = self._test is not None and self._test[index]
+        return (f"{index}t" if held else str(index), x1, x2, truth, prediction, mark)
 
     def _line(self, cells: tuple[str, ...]) -> str:
         return "  ".join(cell.rjust(width) for cell, width in zip(cells, self._widths))

@@ -12,13 +12,16 @@ from tui.session import RunRecord
 
 
 def status_text(record: RunRecord | None, epochs: int, limit: float | None = None) -> str:
-    """The status: state, epoch N/M, loss, accuracy, epochs per second (and the speed limit,
-    if any); hints on a second line."""
+    """The status: state, epoch N/M, loss, accuracy (on the training samples, then on the
+    held-out ones: "acc 98% test 91%"), epochs per second (and the speed limit, if any); hints
+    on a second line."""
     cap = "" if limit is None else f" (limit {limit:g})"
     if record is None:
         return f"ready  epoch 0/{epochs}  loss -  acc -  - epochs/s{cap}"
     loss = "-" if record.loss is None else short_loss(record.loss)
     accuracy = percent(record.outcome.accuracy) if record.epoch else "-"
+    if record.outcome.test_accuracy is not None and record.epoch:
+        accuracy += f" test {percent(record.outcome.test_accuracy)}"
     text = f"{record.status()}  epoch {record.epoch}/{record.config.epochs}{record.where()}  "
     text += f"loss {loss}  "
     text += f"acc {accuracy}{speed(record)}" + (cap if record.active else "")

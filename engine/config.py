@@ -21,6 +21,7 @@ import tomli_w
 
 from .activations import ACTIVATIONS
 from .datasets import DATASETS
+from .features import DEFAULT_FEATURES, FEATURES
 from .files import UnreadableFile, read_regular, write_text
 from .kinds import (
     MAX_EPOCHS,
@@ -34,6 +35,7 @@ from .kinds import (
     file_path,
     fraction,
     layer_sizes,
+    name_list,
     non_negative_number,
     one_of,
     positive_number,
@@ -137,6 +139,14 @@ class Config:
         "jitter of the generated points, 0..1; not for xor",
         applies=generated("uses_noise"),
     )
+    features: tuple[str, ...] = setting(
+        DEFAULT_FEATURES,
+        "Features",
+        name_list(FEATURES, "feature"),
+        "the inputs the first layer takes, in order, comma separated: x1, x2, x1sq (x1^2), "
+        "x2sq, x1x2 (x1*x2), sinx1 (sin x1), sinx2",
+        quiet=True,
+    )
     hidden: tuple[int, ...] = setting(
         (4, 4),
         "Hidden",
@@ -230,12 +240,15 @@ class Config:
         """Plain values (hidden as a list), as stored in JSON summaries."""
         values = dataclasses.asdict(self)
         values["hidden"] = list(self.hidden)
+        values["features"] = list(self.features)
+        if self.features == DEFAULT_FEATURES:  # as every summary read before features came
+            del values["features"]
         return values
 
     @property
     def sizes(self) -> tuple[int, ...]:
-        """Layer sizes [2, h1, ..., hk, 1]."""
-        return (2, *self.hidden, 1)
+        """Layer sizes [F, h1, ..., hk, 1], F the number of input features (2: x1, x2)."""
+        return (len(self.features), *self.hidden, 1)
 
 
 SETTINGS: dict[str, Setting] = {f.name: f.metadata["setting"] for f in dataclasses.fields(Config)}

@@ -1,6 +1,7 @@
 """One training step laid open: forward, backward and update, layer by layer.
 
     step = explain(net, loss, optimizer, x, y)      x (m, 2), y (m,): one sample or a batch
+    step.layers[0].inputs                          a_0: the points' features (m, F)
     step.layers[i].delta, .grad_W, .update_W, ...  (rows are samples where a value is per sample)
 
 The numbers are the engine's own: the forward and backward passes are engine.network's (the
@@ -25,8 +26,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .activations import ONE
+from .features import DEFAULT_FEATURES
 from .losses import BCE_EPS, LOSSES, Loss
-from .network import Network, Workspace, columns_with_ones, split_blocks
+from .network import Network, Workspace, split_blocks
 from .penalty import Penalty, weight_mask
 from .textbook import penalty as textbook_penalty
 
@@ -50,7 +52,7 @@ class LayerStep:
     b: np.ndarray
     """(fan_out,), before the update."""
     inputs: np.ndarray
-    """a_{i-1} (m, fan_in): the inputs x for layer 1."""
+    """a_{i-1} (m, fan_in): for layer 1 the inputs, x's features (x itself for x1, x2)."""
     z: np.ndarray
     a: np.ndarray
     fprime: np.ndarray
@@ -94,6 +96,9 @@ class Step:
     """Parameters left out of the check: moving them by h moved some z across a ReLU's kink,
     or an L1-penalised weight within h of 0 (|w|'s kink), where the derivative is one-sided
     and a difference quotient means nothing."""
+    features: tuple[str, ...] = DEFAULT_FEATURES
+    """The names of the first layer's inputs (engine.features); their values are
+    ``layers[0].inputs``."""
 
     def to_dict(self) -> dict:
         """Plain JSON values: arrays as nested lists (rows are samples where per sample)."""
@@ -115,7 +120,7 @@ class Step:
             }
             for layer in self.layers
         ]
-        return {
+        values = {
             "sample": self.sample,
             "indices": self.indices.tolist(),
             "x": self.x.tolist(),
@@ -130,6 +135,10 @@ class Step:
             "grad_check_kinks_skipped": self.kinks,
             "layers": layers,
         }
+        if self.features != DEFAULT_FEATURES:  # x alone is the input otherwise, as it was
+            values["features"] = list(self.features)
+            values["inputs"] = self.layers[0].inputs.tolist()
+        return values
 
 
 def explain(
@@ -145,13 +154,13 @@ def explain(
     l2: float = 0.0,
     l1: float = 0.0,
 ) -> Step:
-    """The next update of ``net`` on the samples ``x`` (m, 2) with labels ``y`` (m,), by
+    """The next update of ``net`` on the points ``x`` (m, 2) with labels ``y`` (m,), by
     ``optimizer`` (an engine.optimizers instance holding the run's state: it is not changed,
     a copy steps). Neither the network nor the optimizer is changed. With an ``l2`` or ``l1``
     penalty (engine.penalty) the gradients, their check and the update are those of the
     batch's mean loss plus the penalty; ``loss`` stays the data's."""
     m = len(x)
-    columns = columns_with_ones(np.asarray(x, dtype=np.float64))
+    columns = net.columns(np.asarray(x, dtype=np.float64))
     labels = np.asarray(y, dtype=np.float64).reshape(1, m)
     with np.errstate(all="ignore"):
         ws = Workspace(net, m, loss)  # grad_scale 1: the gradient itself
@@ -173,7 +182,7 @@ def explain(
     numerics = split_blocks(numeric, net.sizes)
     states = {name: split_blocks(values, net.sizes) for name, values in state.items()}
     layers = []
-    inputs = np.asarray(x, dtype=np.float64).copy()
+    inputs = columns[:-1].T.copy()  # the features of x, the first layer's input
     for i in range(net.depth):
         layers.append(
             LayerStep(
@@ -211,6 +220,7 @@ def explain(
         grad_check_max_rel_error=float(errors.max()) if errors.size else 0.0,
         checked=int(checked.sum()),
         kinks=kinks,
+        features=net.features,
     )
 
 
@@ -262,7 +272,7 @@ def _update(net: Network, loss: Loss, optimizer, columns, labels, l2=0.0, l1=0.0
 def _numeric(net: Network, loss: Loss, columns, labels, l2=0.0, l1=0.0) -> tuple[np.ndarray, int]:
     """dL/dtheta by central differences with steps h and h/2 combined (Richardson: error
     O(h^4)); NaN where a parameter was not checked. Also the count left out at a ReLU kink."""
-    scratch = Network(net.sizes, net.activation.name)
+    scratch = Network(net.sizes, net.activation.name, features=net.features)
     m = labels.shape[-1]
     ws = Workspace(scratch, m, loss)
     p, tmp = np.empty((1, m)), np.empty((1, m))
@@ -314,7 +324,7 @@ def explain_weights(
     """The next update of a run of ``config`` on ``data`` from a snapshot of it: its flat
     ``weights`` and a copy of its ``optimizer`` (engine.training.Snapshot), on the samples
     ``indices`` (``sample``: the one index, or None for a batch)."""
-    net = Network.from_weights(config.sizes, config.activation, weights)
+    net = Network.of(config, weights)
     return explain(
         net,
         LOSSES[config.loss],

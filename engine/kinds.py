@@ -191,6 +191,31 @@ def layer_sizes() -> Kind:
     return Kind(parse, check, "H1,H2")
 
 
+def name_list(table: Mapping[str, Any], what: str) -> Kind:
+    """Names from a registry, in order, each once: "x1,x2,x1sq", "x1+x2+x1sq" (the form a
+    sweep's --vary takes, its values being split at commas) or a TOML list."""
+
+    def parse(name: str, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = value.replace("+", ",").split(",")
+            return tuple(part.strip().lower() for part in parts if part.strip())
+        return tuple(value) if isinstance(value, (list, tuple)) else value
+
+    def check(name: str, value: Any) -> None:
+        allowed = f"a comma list of {', '.join(table)}"
+        if not isinstance(value, tuple) or not value:
+            shown = "nothing" if value == () else repr(value)
+            raise ConfigError(name, f"must be {allowed}; got {shown}")
+        for item in value:
+            if not isinstance(item, str) or item not in table:
+                raise ConfigError(name, f"unknown {what} {item!r} (choose from {', '.join(table)})")
+        twice = next((item for k, item in enumerate(value) if item in value[:k]), None)
+        if twice is not None:
+            raise ConfigError(name, f"{what} {twice!r} given twice")
+
+    return Kind(parse, check, "F1,F2")
+
+
 def thread_count() -> Kind:
     """BLAS threads: a whole number from 1 to MAX_THREADS, or None (blank): the default."""
     number = whole_number(1, MAX_THREADS, optional=True)

@@ -53,7 +53,7 @@ def _final_pass(sizes: tuple[int, ...], n: int) -> int:
     """Floats of the forward pass over all n samples that gives the final predictions: the
     inputs as columns, each hidden layer's outputs, and a copy of them for the views."""
     hidden = sizes[1:-1]
-    return n * (3 + sum(h + 1 for h in hidden) + sum(hidden) + 2)
+    return n * (sizes[0] + 1 + sum(h + 1 for h in hidden) + sum(hidden) + 2)
 
 
 def estimate(config: Config, n: int, models: int = 1) -> int:
@@ -61,6 +61,7 @@ def estimate(config: Config, n: int, models: int = 1) -> int:
     sizes = config.sizes
     batch = OPTIMIZERS[config.optimizer].batch(n, config.batch_size)
     per_sample = 3 + 24 / FLOAT  # the data (x, y) and its columns with ones
+    per_sample += 2 * (sizes[0] - 2)  # more features: wider columns, and the features made
     per_sample += 5 + 2 / FLOAT  # labels, predictions, errors, scratch; two masks
     if batch < n:
         per_sample += 4 + 1 / FLOAT + 1  # the shuffled copies and the permutation

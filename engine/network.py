@@ -1,4 +1,5 @@
-"""The network: layer sizes [2, h1, ..., hk, 1], a_i = f(a_{i-1} @ W_i + b_i), sigmoid output.
+"""The network: layer sizes [F, h1, ..., hk, 1], a_i = f(a_{i-1} @ W_i + b_i), sigmoid output;
+a_0 is the F input features of a point (x1, x2) (engine.features; F = 2: the point itself).
 
 At these sizes a NumPy call costs more than its arithmetic, so the layout is chosen to make few,
 contiguous calls. Each choice is explained where it is made:
@@ -32,6 +33,7 @@ import math
 import numpy as np
 
 from .activations import ACTIVATIONS, sigmoid_forward
+from .features import DEFAULT_FEATURES, features
 from .losses import LOSSES, Loss
 
 
@@ -50,7 +52,8 @@ def split_blocks(flat: np.ndarray, sizes: tuple[int, ...]) -> list[np.ndarray]:
 
 
 def columns_with_ones(x: np.ndarray) -> np.ndarray:
-    """Inputs x (m, 2) -> (3, m): one column per sample, with a last row of ones (bias input)."""
+    """Inputs x (m, F) -> (F + 1, m): one column per sample, with a last row of ones (bias
+    input)."""
     out = np.ones((x.shape[1] + 1, x.shape[0]))
     out[:-1] = x.T
     return out
@@ -62,10 +65,21 @@ class Network:
     ``theta`` is the flat parameter vector; ``Wb[i]`` is layer i's (fan_in + 1, fan_out) view of
     it, with ``W[i] = Wb[i][:-1]`` of shape (fan_in, fan_out) and ``b[i] = Wb[i][-1]`` of shape
     (fan_out,). Assign into ``theta`` (``theta[:] = ...``); never rebind it, or the views go stale.
-    With ``models=K`` all of these gain a leading axis of K networks.
+    With ``models=K`` all of these gain a leading axis of K networks. ``features`` name the
+    inputs, one per unit of the first layer (engine.features): :meth:`predict`, :meth:`inspect`
+    and :meth:`columns` take points (n, 2) and compute them.
     """
 
-    def __init__(self, sizes: tuple[int, ...], activation: str, models: int | None = None):
+    def __init__(
+        self,
+        sizes: tuple[int, ...],
+        activation: str,
+        models: int | None = None,
+        features: tuple[str, ...] = DEFAULT_FEATURES,
+    ):
+        if len(features) != sizes[0]:
+            raise ValueError(f"{len(features)} features for a first layer of {sizes[0]} inputs")
+        self.features = tuple(features)
         self.sizes = tuple(sizes)
         self.activation = ACTIVATIONS[activation]
         self.models = models
@@ -105,8 +119,18 @@ class Network:
             w[:] = rng.uniform(-limit, limit, size=w.shape)
             b[:] = 0.0
 
+    def columns(self, x: np.ndarray) -> np.ndarray:
+        """Points x (m, 2) -> the network's input columns (F + 1, m): each point's features
+        above a row of ones (see :meth:`forward`)."""
+        return columns_with_ones(self.inputs(x))
+
+    def inputs(self, x: np.ndarray) -> np.ndarray:
+        """Points x (m, 2) -> their features (m, F), the first layer's input a_0."""
+        return features(x, self.features)
+
     def forward(self, ws: Workspace, x: np.ndarray, p: np.ndarray, zs: list | None = None) -> None:
-        """p (1, m) = outputs for the columns x (3, m) = [x1; x2; 1]; ws caches each a_i^T.
+        """p (1, m) = outputs for the columns x (F + 1, m) = [features; 1] (see :meth:`columns`);
+        ws caches each a_i^T.
         ``zs``, if given, receives a copy of each layer's z_i^T (engine.explain shows them)."""
         act, matmul = self.activation.forward, self.matmul
         a_in = x
@@ -127,7 +151,7 @@ class Network:
         ``grad_scale`` is the Workspace's (the optimizer's, see engine.optimizers): lr for plain
         gd/sgd/minibatch, 1 for momentum and adam.
 
-        x (3, m) are the inputs as columns, p (1, m) the outputs, d = p - y. The result is
+        x (F + 1, m) are the inputs as columns, p (1, m) the outputs, d = p - y. The result is
         ``ws.grad``, a flat vector laid out like ``theta``; it is overwritten, never added to.
         """
         back, matmul = self.activation.backward, self.matmul
@@ -143,22 +167,37 @@ class Network:
         return ws.grad
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        """Outputs in (0, 1), shape (n,), for inputs x of shape (n, 2); theta is not changed."""
+        """Outputs in (0, 1), shape (n,), for points x of shape (n, 2); theta is not changed."""
         return self.inspect(x)[0]
 
     def inspect(self, x: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Outputs (n,) for inputs x (n, 2), and each hidden layer's activations (n, h_i)."""
+        """Outputs (n,) for points x (n, 2), and each hidden layer's activations (n, h_i)."""
         ws = Workspace(self, x.shape[0], LOSSES["mse"])
         p = np.empty((1, x.shape[0]))
         with np.errstate(all="ignore"):
-            self.forward(ws, columns_with_ones(x), p)
+            self.forward(ws, self.columns(x), p)
         return p.reshape(-1), [a.T.copy() for a in ws.a]
 
     @classmethod
-    def from_weights(cls, sizes: tuple[int, ...], activation: str, theta: np.ndarray) -> Network:
+    def from_weights(
+        cls,
+        sizes: tuple[int, ...],
+        activation: str,
+        theta: np.ndarray,
+        features: tuple[str, ...] = DEFAULT_FEATURES,
+    ) -> Network:
         """A network with a copy of the flat parameters ``theta`` (e.g. a snapshot of a run)."""
-        net = cls(sizes, activation)
+        net = cls(sizes, activation, features=features)
         net.theta[:] = theta
+        return net
+
+    @classmethod
+    def of(cls, config, theta: np.ndarray | None = None, models: int | None = None) -> Network:
+        """The network an engine.config.Config describes (its sizes, activation and features),
+        with a copy of ``theta`` if given (else zeros, to initialise)."""
+        net = cls(config.sizes, config.activation, models, config.features)
+        if theta is not None:
+            net.theta[:] = theta
         return net
 
 

@@ -53,13 +53,14 @@ class HeldOut:
     training uses (a workspace of its own)."""
 
     def __init__(self, net, loss, tests: list[Dataset]) -> None:
-        from .network import Workspace, columns_with_ones
+        from .network import Workspace
 
         single = len(tests) == 1
         m = tests[0].n
         lead = () if single else (len(tests),)
         self.net, self.loss, self.m = net, loss, m
-        self.x = np.stack([columns_with_ones(t.x) for t in tests]).reshape(*lead, 3, m)
+        columns = [net.columns(t.x) for t in tests]
+        self.x = np.stack(columns).reshape(*lead, len(net.features) + 1, m)
         self.y = np.stack([t.y.reshape(1, m) for t in tests]).reshape(*lead, 1, m)
         self.positive = self.y == 1.0
         self.ws = Workspace(net, m, loss)

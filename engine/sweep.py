@@ -34,7 +34,8 @@ class Sweep:
     def parse(cls, base: Config, specs: Sequence[str], name: str = "sweep") -> Sweep:
         """From ``KEY=V1,V2,...`` texts. For ``hidden`` a value is a size for every hidden layer
         of the base (``hidden=2,4`` on 4,4 gives 2,2 and 4,4) or layer sizes joined by ``x``
-        (``hidden=8x4,16``). Raises ConfigError naming the setting."""
+        (``hidden=8x4,16``). For ``features`` a value is feature names joined by ``+``
+        (``features=x1+x2,x1sq+x2sq``). Raises ConfigError naming the setting."""
         vary = []
         for spec in specs:
             key, sep, text = spec.partition("=")

@@ -32,7 +32,7 @@ import numpy as np
 from .config import Config
 from .datasets import DATASETS, Dataset, load_csv
 from .losses import LOSSES
-from .network import Network, Workspace, block_shapes, columns_with_ones
+from .network import Network, Workspace, block_shapes
 from .optimizers import OPTIMIZERS
 from .outcome import Outcome, State, ended
 from .penalty import Penalty
@@ -82,6 +82,7 @@ def batch_key(config: Config, n: int) -> tuple:
     """What runs must share to be trained together (n: the number of samples)."""
     batch = OPTIMIZERS[config.optimizer].batch(n, config.batch_size)
     key = (config.sizes, config.activation, config.loss, config.optimizer, batch, config.epochs, n)
+    key += (config.features,)  # the inputs the first layer's columns are made of
     if config.test_fraction:  # the test set's size follows the data: the same data, then
         data = (config.dataset, config.data, config.samples, config.noise, config.seed)
         return (*key, config.test_fraction, data)
@@ -119,7 +120,7 @@ class Trainer:
         self.single = K == 1
         lead = () if self.single else (K,)
         streams = [seed_streams(c.seed) for c in self.configs]
-        self.net = Network(first.sizes, first.activation, models=None if self.single else K)
+        self.net = Network.of(first, models=None if self.single else K)
         if self.single:
             self.net.initialise(streams[0][1])
             if init_weights is not None:
@@ -132,8 +133,9 @@ class Trainer:
         lr = first.lr if self.single else np.array([[c.lr] for c in self.configs])
         self._optimizer = OPTIMIZERS[first.optimizer].make(self.net.theta, lr)
         self.batch = OPTIMIZERS[first.optimizer].batch(n, first.batch_size)
-        # one column per sample (see engine.network): inputs [x1; x2; 1], labels (1, n)
-        self._x = np.stack([columns_with_ones(d.x) for d in self.data]).reshape(*lead, 3, n)
+        # one column per sample (see engine.network): inputs [features; 1], labels (1, n)
+        columns = [self.net.columns(d.x) for d in self.data]
+        self._x = np.stack(columns).reshape(*lead, len(first.features) + 1, n)
         self._y = np.stack([d.y.reshape(1, n) for d in self.data]).reshape(*lead, 1, n)
         self._positive = self._y == 1.0
         # the pass's predictions p and errors d = p - y, in the order the pass saw the samples
@@ -422,8 +424,7 @@ class Trainer:
         """Run k's network: the trainer's own for one run, a copy of its weights for several."""
         if self.single:
             return self.net
-        config = self.configs[k]
-        return Network.from_weights(config.sizes, config.activation, self.net.theta[k])
+        return Network.of(self.configs[k], self.net.theta[k])
 
     def progress(self, k: int, history: bool = True) -> Outcome:
         """Run k so far, cheaply: its books and (unless ``history`` is False) its losses, no

@@ -1,5 +1,6 @@
 """Weights files (.npz): arrays W1..WL of shape (fan_in, fan_out) and b1..bL of shape (fan_out,),
-plus ``meta``, a JSON text with the layer sizes and the hidden activation."""
+plus ``meta``, a JSON text with the layer sizes, the hidden activation and the input features
+(engine.features; a file without them was made for x1, x2)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .features import DEFAULT_FEATURES
 from .files import UnreadableFile, atomic_write, check_regular
 from .network import Network
 
@@ -27,6 +29,7 @@ def save_weights(net: Network, path: str | Path) -> None:
     for i, (w, b) in enumerate(zip(net.W, net.b), start=1):
         arrays[f"W{i}"], arrays[f"b{i}"] = w.copy(), b.copy()
     meta = {"sizes": list(net.sizes), "activation": net.activation.name}
+    meta["features"] = list(net.features)
     atomic_write(path, lambda handle: np.savez(handle, meta=np.array(json.dumps(meta)), **arrays))
 
 
@@ -36,8 +39,9 @@ def load_weights(net: Network, path: str | Path) -> None:
     The archive is inspected before any array is read: it must hold W1..WL, b1..bL (and may
     hold ``meta``) and nothing else, each with the shape the network needs and a real number
     type, as read from its header; then only those arrays are read, never with pickle.
-    Raises WeightsError naming the array and both shapes when they do not fit, and naming the
-    file when it is missing, unreadable or not a weights file.
+    Raises WeightsError naming the array and both shapes when they do not fit, the features
+    when the file was made for other inputs, and naming the file when it is missing,
+    unreadable or not a weights file.
     """
     path = Path(path)
     try:
@@ -78,6 +82,12 @@ def _read_checked(archive: zipfile.ZipFile, net: Network, path: Path) -> dict[st
         raise WeightsError(f"{path}: {reason}")
     if "meta" in members and members["meta"].file_size > MAX_META:
         raise WeightsError(f"{path}: its meta entry is too large to be a weights file's")
+    made_for = _features(archive, members.get("meta"))
+    if made_for != net.features:
+        raise WeightsError(
+            f"{path}: made for the features {','.join(made_for)}, this network takes "
+            f"{','.join(net.features)} (--features {','.join(made_for)} to use it)"
+        )
     arrays = {}
     for name, shape in expected.items():
         if name not in members:
@@ -96,6 +106,21 @@ def _read_checked(archive: zipfile.ZipFile, net: Network, path: Path) -> dict[st
             raise WeightsError(f"{path}: {name} holds values that are not finite")
         arrays[name] = array
     return arrays
+
+
+def _features(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None) -> tuple[str, ...]:
+    """The input features a file's meta names (x1, x2 when it names none)."""
+    if info is None:
+        return DEFAULT_FEATURES
+    with archive.open(info) as handle:
+        meta = np.lib.format.read_array(handle, allow_pickle=False)
+    try:
+        named = json.loads(str(meta)).get("features")
+    except (ValueError, AttributeError):
+        return DEFAULT_FEATURES
+    if not isinstance(named, list) or not all(isinstance(name, str) for name in named):
+        return DEFAULT_FEATURES
+    return tuple(named) or DEFAULT_FEATURES
 
 
 def _header(handle) -> tuple[tuple[int, ...], np.dtype]:

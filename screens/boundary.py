@@ -75,8 +75,7 @@ class BoundaryScreen(LiveView):
         self.map.set_samples(record.data.x, record.data.y, wrong, record.is_test())
         self.compute(
             key,
-            record.config.sizes,
-            record.config.activation,
+            record.config,
             record.weights.copy(),
             bounds,
             columns,
@@ -84,9 +83,9 @@ class BoundaryScreen(LiveView):
         )
 
     @work(thread=True, exclusive=True, group="boundary")
-    def compute(self, key, sizes, activation, weights, bounds, columns, points) -> None:
+    def compute(self, key, config, weights, bounds, columns, points) -> None:
         """Off the UI thread: the outputs over the plane for a snapshot of the weights."""
-        net = Network.from_weights(sizes, activation, weights)
+        net = Network.of(config, weights)
         self.post_message(self.Computed(key, grid_outputs(net, bounds, columns, points), bounds))
 
     def on_boundary_screen_computed(self, message: Computed) -> None:

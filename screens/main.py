@@ -402,4 +402,4 @@ def _xy(data: Dataset):
 
 
 def _network(record: RunRecord) -> Network:
-    return Network.from_weights(record.config.sizes, record.config.activation, record.weights)
+    return Network.of(record.config, record.weights)

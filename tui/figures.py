@@ -359,7 +359,7 @@ def boundary_figure(
     """The network's output over the plane (shaded, the 0.5 contour drawn as the decision
     boundary) with the samples on it, misclassified ones ringed. For weights that are not
     numbers (a diverged run) the samples alone, and a note saying why."""
-    net = Network.from_weights(config.sizes, config.activation, weights)
+    net = Network.of(config, weights)
     bounds = extent(data.x)
     figure, (ax,) = _figure(width=7.0, height=6.0)
     labels_ = data.y.astype(int)

@@ -325,7 +325,7 @@ def rebuild(
     try:
         if data is None:
             data = make_dataset(config)
-        net = Network.from_weights(config.sizes, config.activation, weights)
+        net = Network.of(config, weights)
         snapshot = Snapshot.of(net, data.x)
     except DataError as error:
         post(ReopenRefused(run_id, str(error)))

@@ -138,7 +138,7 @@ def app_main(argv: list[str]) -> int:
     with input_errors():  # the same checks as ctrl+r will make, before the app opens
         memory.check(config, make_dataset(config).n, budget)
         if args.init_weights:
-            load_weights(Network(config.sizes, config.activation), args.init_weights)
+            load_weights(Network.of(config), args.init_weights)
     from tui.app import run_app  # the only way into Textual from the command line
 
     return run_app(

@@ -5,9 +5,9 @@
     backprop-tui explain --init-weights w.npz --json step.json
 
 After ``--steps N`` updates of training (default 0: at the initial weights), it prints the
-forward pass (each layer's input, W, b, z and a = f(z), then p and the loss), the backward pass
-(dL/dp, then per layer from the output down f'(z), delta = dL/dz, dL/dW and dL/db) and the update
-the optimizer makes (with momentum's velocity or Adam's moments), and a numerical gradient
+forward pass (the input: the point, or its features with --features; each layer's W, b, z and
+a = f(z), then p and the loss), the backward pass (dL/dp, then per layer from the output down
+f'(z), delta = dL/dz, dL/dW and dL/db) and the update the optimizer makes (with momentum's velocity or Adam's moments), and a numerical gradient
 check. The numbers are the engine's own (engine.explain). ``--json FILE`` writes them: rows are
 samples where a value is per sample; W and b are the weights before the update.
 """
@@ -20,6 +20,7 @@ import numpy as np
 
 from engine import Run
 from engine.explain import Step
+from engine.features import DEFAULT_FEATURES, labels
 from engine.files import write_text
 
 from .args import Parser, UsageError, add_training_flags, say, set_up_run
@@ -152,7 +153,12 @@ def text(step: Step, run: Run, steps: int) -> str:
         "",
         "forward: z_i = a_(i-1) W_i + b_i,  a_i = f(z_i)  (rows are samples)",
     ]
-    lines += matrix("x = a_0", step.x)
+    if step.features == DEFAULT_FEATURES:
+        lines += matrix("x = a_0", step.x)
+    else:  # the first layer takes the point's features
+        lines += matrix("x", step.x)
+        lines.append(f"  a_0 = features of x: {', '.join(labels(step.features))}")
+        lines += matrix("a_0", step.layers[0].inputs)
     lines += matrix("y", step.y.reshape(-1, 1))
     last = len(step.layers)
     for i, layer in enumerate(step.layers, start=1):

@@ -62,7 +62,8 @@ def sweep_parser() -> Parser:
         metavar="KEY=V1,V2",
         action="append",
         help="a setting and its values, e.g. lr=0.01,0.1,1 (repeat for a grid); hidden=2,4 "
-        "sets every hidden layer, hidden=8x4 gives layers of 8 and 4",
+        "sets every hidden layer, hidden=8x4 gives layers of 8 and 4; features=x1+x2,x1sq+x2sq "
+        "gives the inputs x1, x2 and x1sq, x2sq",
     )
     what.add_argument("--sweep", metavar="FILE.toml", help="a sweep saved with --save-sweep")
     add_training_flags(parser, weights=False)

@@ -53,9 +53,9 @@ def unit_outputs(
     net: Network, bounds: tuple[float, float, float, float], columns: int, rows: int
 ) -> list[np.ndarray]:
     """Every layer's values over a grid (as :func:`grid_points`), one (rows, columns, units)
-    array per layer of ``net.sizes``: the inputs x1, x2, each hidden layer's activations a_i,
-    and the output."""
+    array per layer of ``net.sizes``: the input features (x1, x2 themselves by default), each
+    hidden layer's activations a_i, and the output."""
     points = grid_points(bounds, columns, rows)
     outputs, hidden = net.inspect(points)
-    layers = [points, *hidden, outputs[:, None]]
+    layers = [net.inputs(points), *hidden, outputs[:, None]]
     return [layer.reshape(rows, columns, -1) for layer in layers]

@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from engine.explain import Step, explain_weights
+from engine.features import labels
 from tui.canvas import MARKERS, Curve, log_values
 from tui.plotting import downsample
 from tui.session import RunRecord
@@ -226,7 +227,11 @@ class BackpropScreen(LiveView):
             f"its loss {step.loss:.6f}  {check}"
         )
         units = [f"u{k + 1}" for k in range(layer.W.shape[1])]
-        inputs = ["x1", "x2"] if i == 1 else [f"a{i - 1}.{k + 1}" for k in range(layer.W.shape[0])]
+        inputs = (
+            labels(step.features)
+            if i == 1
+            else [f"a{i - 1}.{k + 1}" for k in range(layer.W.shape[0])]
+        )
         kind = "sigmoid output" if i == last else config.activation
         rows = min(len(step.indices), SHOWN_SAMPLES)
         per_sample = []

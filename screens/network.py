@@ -1,11 +1,12 @@
 """NetworkScreen: the network as a picture, following the run as it learns.
 
 Every unit is a tile of its output over the input plane, in columns by layer from the inputs
-(x1, x2) to the output (the decision boundary), with the weights into each unit beside it and
-dead units marked (tui.widgets.neuron_tiles). The tiles are computed in a thread worker from a
-snapshot of the weights -- never on the UI thread -- at most twice a second, and a frame for
-weights or a size that are no longer current is dropped. "v" shows the exact weights and biases
-instead, as shaded tables; they are also what a diverged run (weights not finite) shows.
+(x1, x2, or each feature --features chose, drawn over the same plane) to the output (the
+decision boundary), with the weights into each unit beside it and dead units marked
+(tui.widgets.neuron_tiles). The tiles are computed in a thread worker from a snapshot of the
+weights -- never on the UI thread -- at most twice a second, and a frame for weights or a size
+that are no longer current is dropped. "v" shows the exact weights and biases instead, as shaded
+tables; they are also what a diverged run (weights not finite) shows.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from engine.features import labels
 from engine.network import Network, split_blocks
 from engine.plane import extent, unit_outputs
 from tui.session import RunRecord
@@ -135,7 +137,7 @@ class NetworkScreen(LiveView):
                 else "the weights are not finite (the run diverged): no picture to draw"
             )
             return
-        layout = self.tiles.set_network(sizes, activation)
+        layout = self.tiles.set_network(sizes, activation, record.config.features)
         self.caption(self.legend(record))
         key = (record.run_id, record.epoch, layout)
         if key == self._computed_for:
@@ -161,6 +163,8 @@ class NetworkScreen(LiveView):
         dead = sum(int(flags.sum()) for flags in record.dead)
         if dead:
             parts.append(f"{dead} DEAD")
+        if note := self.tiles.inputs_note():
+            parts.append(note)
         if note := self.tiles.hidden_note():
             parts.append(note)
         return " | ".join(parts)
@@ -168,7 +172,7 @@ class NetworkScreen(LiveView):
     @work(thread=True, exclusive=True, group="network")
     def compute(self, key, layout, activation, weights, bounds, dead) -> None:
         """Off the UI thread: each shown unit's output over the plane, and the weights."""
-        net = Network.from_weights(layout.sizes, activation, weights)
+        net = Network.from_weights(layout.sizes, activation, weights, layout.inputs)
         columns, points = layout.grid
         values = unit_outputs(net, bounds, columns, points)
         self.post_message(self.Computed(key, make_frame(layout, values, weights, activation, dead)))
@@ -199,7 +203,11 @@ def weight_tables(record: RunRecord) -> Group:
     blocks = split_blocks(record.weights, sizes)
     parts = []
     for i, (name, block) in enumerate(zip(layer_names(sizes, activation), blocks)):
-        inputs = ["x1", "x2"] if i == 0 else [f"h{j + 1}" for j in range(block.shape[0] - 1)]
+        inputs = (
+            labels(record.config.features)
+            if i == 0
+            else [f"h{j + 1}" for j in range(block.shape[0] - 1)]
+        )
         dead = record.dead[i] if i < len(record.dead) else None
         heading = Text(name, style="bold")
         if dead is not None and dead.any():

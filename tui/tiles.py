@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.features import DEFAULT_FEATURES, FEATURES
 from engine.network import split_blocks
 
 LEVELS = 21
@@ -84,6 +85,17 @@ class Layout:
     """Per layer, the first row of each shown unit's tile."""
     width: int
     height: int
+    inputs: tuple[str, ...] = DEFAULT_FEATURES
+    """The input features (engine.features), one per unit of the first column."""
+    spacing: int = 2
+    """Columns of a weights panel besides its CELL per weight: a space before them, one after
+    (none when the picture is tight)."""
+
+    def input_name(self, unit: int, width: int) -> str:
+        """How input ``unit`` is named in ``width`` characters: "sin x1" where it fits, else
+        its short name ("sx1")."""
+        feature = FEATURES[self.inputs[unit]]
+        return feature.label if len(feature.label) <= width else feature.short
 
     @property
     def grid(self) -> tuple[int, int]:
@@ -101,19 +113,41 @@ class Layout:
         return [(i, n - s) for i, (n, s) in enumerate(zip(self.sizes, self.shown)) if n > s]
 
 
-def plan(sizes: tuple[int, ...], width: int, height: int) -> Layout:
+def plan(
+    sizes: tuple[int, ...],
+    width: int,
+    height: int,
+    inputs: tuple[str, ...] = DEFAULT_FEATURES,
+) -> Layout:
     """The largest tiles that fit ``width`` x ``height`` (never below MIN_TILE), and as many
     units of each layer as fit the height at that size (at most MAX_SHOWN); a network too deep
-    for the width is laid out wider than it (the widget scrolls)."""
+    for the width is laid out wider than it (the widget scrolls). ``inputs``: the features
+    the first column shows; when they do not all fit with a gap under each tile, their tiles
+    are drawn without gaps."""
     per_unit = MIN_TILE[1] + 1  # a tile and the gap under it
     fit = height // per_unit
     if max(sizes) > fit:  # a row to say how many are not drawn
         fit = (height - 1) // per_unit
-    shown = tuple(min(n, max(1, min(fit, MAX_SHOWN))) for n in sizes)
-    tallest = max(shown)
+    shown = [min(n, max(1, min(fit, MAX_SHOWN))) for n in sizes]
+    gaps = [1] * len(sizes)
+    if shown[0] < sizes[0]:
+        # inputs (features) that do not all fit with a gap under each tile go without: the
+        # name on each tile's first line tells them apart, and no weights sit beside them
+        gaps[0] = 0
+        cut = any(s < n for s, n in zip(shown[1:], sizes[1:]))
+        packed = (height - 1 - cut) // MIN_TILE[1]
+        if packed < sizes[0] and not cut:
+            packed = (height - 2) // MIN_TILE[1]
+        shown[0] = min(sizes[0], max(1, min(packed, MAX_SHOWN)))
+    shown = tuple(shown)
     more = 1 if shown != tuple(sizes) else 0
     panels = [CELL * k + 2 for k in shown[:-1]]
-    rows = (height - 1 - (tallest - 1) - more) // tallest
+    spacing, least = 2, len(sizes) * MIN_TILE[0]
+    if sum(panels) + least > width >= sum(panels) - len(panels) + least:
+        spacing = 1  # one space less after each panel's weights makes it fit
+        panels = [panel - 1 for panel in panels]
+    room = height - 1 - more
+    rows = min((room + g) // s - g for s, g in zip(shown, gaps))
     rows = max(MIN_TILE[1], min(rows, MAX_TILE_HEIGHT))
     columns = max(MIN_TILE[0], min((width - sum(panels)) // len(sizes), 2 * rows))
     rows = max(MIN_TILE[1], min(rows, columns // 2))
@@ -121,13 +155,22 @@ def plan(sizes: tuple[int, ...], width: int, height: int) -> Layout:
     for i in range(len(sizes)):
         x.append(left)
         left += columns + (panels[i] if i < len(panels) else 0)
-    body = tallest * (rows + 1) - 1
+    extents = [s * (rows + g) - g for s, g in zip(shown, gaps)]
+    body = max(extents)
     tops = []
-    for s in shown:
-        first = 1 + (body - (s * (rows + 1) - 1)) // 2
-        tops.append(tuple(first + k * (rows + 1) for k in range(s)))
+    for s, g, extent in zip(shown, gaps, extents):
+        first = 1 + (body - extent) // 2
+        tops.append(tuple(first + k * (rows + g) for k in range(s)))
     return Layout(
-        tuple(sizes), (columns, rows), shown, tuple(x), tuple(tops), left, 1 + body + more
+        tuple(sizes),
+        (columns, rows),
+        shown,
+        tuple(x),
+        tuple(tops),
+        left,
+        1 + body + more,
+        tuple(inputs),
+        spacing,
     )
 
 

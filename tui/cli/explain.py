@@ -5,11 +5,12 @@
     backprop-tui explain --init-weights w.npz --json step.json
 
 After ``--steps N`` updates of training (default 0: at the initial weights), it prints the
-forward pass (the input: the point, or its features with --features; each layer's W, b, z and
-a = f(z), then p and the loss), the backward pass (dL/dp, then per layer from the output down
-f'(z), delta = dL/dz, dL/dW and dL/db) and the update the optimizer makes (with momentum's velocity or Adam's moments), and a numerical gradient
-check. The numbers are the engine's own (engine.explain). ``--json FILE`` writes them: rows are
-samples where a value is per sample; W and b are the weights before the update.
+forward pass (the input: the point, or its features with --features; each layer's W, b, z and a
+= f(z), then p and the loss), the backward pass (dL/dp, then per layer from the output down
+f'(z), delta = dL/dz, dL/dW and dL/db) and the update the optimizer makes (with momentum's
+velocity or Adam's moments), and a numerical gradient check. The numbers are the engine's own
+(engine.explain). ``--json FILE`` writes them: rows are samples where a value is per sample; W
+and b are the weights before the update.
 """
 
 from __future__ import annotations

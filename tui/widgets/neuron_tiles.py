@@ -1,11 +1,12 @@
 """NeuronTiles: the network as a picture -- every unit's output over the input plane, by layer.
 
-Columns of tiles run from the inputs (x1, x2: the features themselves) through each hidden layer
-to the output, whose tile is the decision boundary. A tile is drawn as the decision boundary is
-(tui.widgets.boundary_map): "▀" in the top point's colour on the bottom point's, blue for a low
-output, orange for a high one, the panel's background for the middle of the activation's range
-(0.5 for sigmoid, 0 for tanh; relu and no activation are scaled per unit around 0). In shade
-mode each cell is one of " ·░▒" instead.
+Columns of tiles run from the inputs (x1, x2, or the features --features chose: each drawn over
+the plane, x1² a bowl, sin x1 a wave) through each hidden layer to the output, whose tile is the
+decision boundary. A tile is drawn as the decision boundary is (tui.widgets.boundary_map): "▀"
+in the top point's colour on the bottom point's, blue for a low output, orange for a high one,
+the panel's background for the middle of the activation's range (0.5 for sigmoid, 0 for tanh;
+relu and no activation are scaled per unit around 0). In shade mode each cell is one of " ·░▒"
+instead.
 
 Between two columns, beside each unit, are the weights into it: one signed cell per unit of the
 column on the left ("+6", "-.3": the sign and the size, which read without colour; orange > 0,
@@ -28,6 +29,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
 
+from engine.features import DEFAULT_FEATURES, FEATURES
 from tui.tiles import CELL, LEVELS, Frame, Layout, changed_rows, layer_title, plan
 
 from .boundary_map import HIGH, LOW, SHADES
@@ -62,16 +64,20 @@ class NeuronTiles(ScrollView):
 
     # --- what is drawn ----------------------------------------------------------------------------
 
-    def set_network(self, sizes: tuple[int, ...], activation: str) -> Layout:
-        """Lay the tiles out for a network of these sizes; returns the layout."""
+    def set_network(
+        self, sizes: tuple[int, ...], activation: str, inputs: tuple[str, ...] = DEFAULT_FEATURES
+    ) -> Layout:
+        """Lay the tiles out for a network of these sizes, whose first layer takes the features
+        ``inputs``; returns the layout."""
         self._activation = activation
         width, height = self.size  # scrollbars included: whether they show depends on the plan
-        layout = plan(tuple(sizes), width, height)
+        sizes, inputs = tuple(sizes), tuple(inputs)
+        layout = plan(sizes, width, height, inputs)
         if layout.width > width:  # too deep to fit: a scrollbar will take a row
-            layout = plan(tuple(sizes), width, height - self.styles.scrollbar_size_horizontal)
+            layout = plan(sizes, width, height - self.styles.scrollbar_size_horizontal, inputs)
         if layout.height > height:  # too tall even with the smallest tiles: and a column
             width -= self.styles.scrollbar_size_vertical
-            layout = plan(tuple(sizes), width, height - self.styles.scrollbar_size_horizontal)
+            layout = plan(sizes, width, height - self.styles.scrollbar_size_horizontal, inputs)
         if layout != self.layout_plan:
             self.layout_plan = layout
             self._changed()
@@ -107,7 +113,8 @@ class NeuronTiles(ScrollView):
 
     def on_resize(self) -> None:
         if self.layout_plan is not None:
-            self.set_network(self.layout_plan.sizes, self._activation)
+            layout = self.layout_plan
+            self.set_network(layout.sizes, self._activation, layout.inputs)
         self.post_message(self.LayoutChanged())
 
     def action_scroll_home(self) -> None:
@@ -233,7 +240,7 @@ class NeuronTiles(ScrollView):
             cells = [Segment("▀", self._styles[t][b]) for t, b in zip(top, bottom)]
         overlay, style, start = "", styles["label"], 0
         if line == 0 and layer < depth:
-            overlay = f"x{unit + 1}" if layer == 0 else f"{unit + 1}"
+            overlay = layout.input_name(unit, columns) if layer == 0 else f"{unit + 1}"
         if line == rows // 2 and self.is_dead(layer, unit):
             overlay, style = "DEAD"[:columns], styles["dead"]
             start = (columns - len(overlay)) // 2
@@ -247,10 +254,11 @@ class NeuronTiles(ScrollView):
         styles = self._style()
         blank = styles["blank"]
         sources = layout.shown[layer - 1]
-        width = CELL * sources + 2
+        width = CELL * sources + layout.spacing
+        after = " " * (layout.spacing - 1)  # after the last weight's own space
         if row == 0:
-            names = [f"x{k + 1}" if layer == 1 else f"{k + 1}" for k in range(sources)]
-            text = " " + "".join(f"{name:>3} " for name in names) + " "
+            names = [layout.input_name(k, 3) if layer == 1 else f"{k + 1}" for k in range(sources)]
+            text = " " + "".join(f"{name:>3} " for name in names) + after
             return [Segment(text, styles["heading"])]
         found = self._unit_at(layout, layer, row)
         line_of_weights = layout.weights_line
@@ -269,13 +277,13 @@ class NeuronTiles(ScrollView):
             for k in range(sources):
                 dim = self.is_dead(layer - 1, k)  # a dead unit sends nothing down this weight
                 cells += [self._weight(texts[k, unit], shades[k, unit], dim), Segment(" ", blank)]
-            cells.append(Segment(" ", blank))
+            cells.append(Segment(after, blank))
             return cells
         return [
-            Segment(" " * (width - 6), blank),
+            Segment(" " * (width - 4 - layout.spacing), blank),
             Segment("b", styles["heading"]),
             self._weight(texts[-1, unit], shades[-1, unit], False),
-            Segment("  ", blank),
+            Segment(" " * layout.spacing, blank),
         ]
 
     def _weight(self, text: str, shade: int, dim: bool) -> Segment:
@@ -287,6 +295,14 @@ class NeuronTiles(ScrollView):
             extra = Style(color=colour.rich_color, bold=step >= 4 and not dim, dim=dim)
             style = self._weight_styles[negative, step, dim] = self._style()["blank"] + extra
         return Segment(str(text), style)
+
+    def inputs_note(self) -> str:
+        """What the inputs' short names stand for, where one is used: "sx1 sin x1"."""
+        layout = self.layout_plan
+        if layout is None:
+            return ""
+        shown = [FEATURES[name] for name in layout.inputs[: layout.shown[0]]]
+        return ", ".join(f"{f.short} {f.label}" for f in shown if len(f.label) > 3)
 
     def hidden_note(self) -> str:
         """What is not in view: "units shown: h1 6/64" for layers with more units than fit,

@@ -4,9 +4,10 @@ This is the maths of the SPEC written to be read in one sitting. The fast engine
 (engine.network and its helpers) computes exactly the same thing, only rearranged for speed;
 tests/engine/test_textbook.py holds the two together to 1e-12.
 
-    x (n, 2) inputs, y (n, 1) labels 0 or 1, one sample per row
+    x (n, 2) points, y (n, 1) labels 0 or 1, one sample per row
+    a_0 = features(x, names)  (n, F): the inputs, x itself for the default names x1, x2
     params = (Ws, bs) = ([W_1, ..., W_L], [b_1, ..., b_L]),  W_i (fan_in, fan_out),  b_i (fan_out,)
-    layer i:  z_i = a_{i-1} @ W_i + b_i,  a_i = f(z_i),  a_0 = x
+    layer i:  z_i = a_{i-1} @ W_i + b_i,  a_i = f(z_i)
     output:   p = a_L = sigmoid(z_L)  (n, 1); the hidden f is the chosen activation
 """
 
@@ -33,6 +34,25 @@ ACTIVATIONS = {  # name: (f, f')
     "none": (lambda z: z, lambda z: np.ones_like(z)),
 }
 HE = {"relu", "leaky_relu"}  # layers feeding these start with He weights, the rest with Glorot
+
+# -- input features: the columns the first layer takes, as in the TensorFlow Playground -------
+
+
+def features(x, names=("x1", "x2")):
+    """a_0 (n, F): for each name, in order, its column of x1, x2, x1^2, x2^2, x1 x2, sin x1,
+    sin x2."""
+    x1, x2 = x[:, 0], x[:, 1]
+    formulas = {
+        "x1": x1,
+        "x2": x2,
+        "x1sq": x1 * x1,
+        "x2sq": x2 * x2,
+        "x1x2": x1 * x2,
+        "sinx1": np.sin(x1),
+        "sinx2": np.sin(x2),
+    }
+    return np.stack([formulas[name] for name in names], axis=1)
+
 
 # -- losses: the batch's mean L(p, y) and its gradient dL/dp -----------------------------------
 

@@ -15,11 +15,16 @@ the same row, so a label is never more than half a row from its value.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 MARKERS = "*+ox#@%&=$^~"
+RULE = "┆"
+"""A marked epoch's dotted vertical line (see :func:`draw`)."""
+RULED = -2
+"""The curve index of a rule's cells (no curve: drawn in the axis' style)."""
 """A plain character per overlaid curve: twelve curves differ without colour."""
 BRAILLE = 0x2800
 _DOTS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
@@ -77,13 +82,16 @@ def draw(
     log: bool = True,
     braille: bool = True,
     x_last: int | None = None,
+    rules: Sequence[int] = (),
 ) -> Figure:
     """Draw ``curves`` into ``width`` x ``height`` characters (one row of it for the x labels).
 
     ``log``: y values are log10 and their ticks are labelled as powers of ten. ``braille``
     draws a single curve, and any curve marked ``line``, with braille dots (2 x 4 per cell);
     otherwise, and for several curves, each curve is its marker, one per cell, drawn over the
-    braille lines. ``x_last`` fixes the x axis' end (default: the largest x).
+    braille lines. ``x_last`` fixes the x axis' end (default: the largest x). ``rules``: epochs
+    marked by a dotted vertical line (RULE, behind the curves; ":" without braille), e.g. where
+    a setting was changed.
     """
     rows = max(height - 1, 1)
     finite = [(c, np.isfinite(c.y)) for c in curves]
@@ -99,6 +107,10 @@ def draw(
     plot_width = max(width - label_width, 1)
     single = len(curves) == 1
     cells: list[list[tuple[str, int]]] = [[(" ", -1)] * plot_width for _ in range(rows)]
+    for epoch in rules:
+        column = min(max(int((epoch - 1) / (last - 1) * plot_width), 0), plot_width - 1)
+        for row in cells:
+            row[column] = (RULE if braille else ":", RULED)
     marks: list[set[tuple[int, int]]] = []
     for index, (curve, ok) in enumerate(finite):
         marks.append(set())

@@ -39,6 +39,8 @@ class LossChart(Plot):
         self._tests = array("d")
         """The test loss per epoch (empty without held-out samples), aligned with _losses."""
         self._epochs: np.ndarray | None = None
+        self.rules: list[int] = []
+        """Epochs after which a setting was changed live: a dotted line each."""
         """The epoch of each loss, for a loaded history that was thinned (None: 1, 2, 3...)."""
 
     @property
@@ -77,7 +79,14 @@ class LossChart(Plot):
 
     def reset(self) -> None:
         self._losses, self._tests, self._epochs = array("d"), array("d"), None
+        self.rules = []
         self.replot()
+
+    def mark(self, epochs: list[int]) -> None:
+        """Mark these epochs (after which settings were changed) with dotted lines."""
+        if epochs != self.rules:
+            self.rules = list(epochs)
+            self.replot()
 
     def load(
         self,
@@ -114,9 +123,14 @@ class LossChart(Plot):
             curves.append(Curve(epochs, values, marker, line=True))
         if tested:
             curves[1].line = False
-        self.show(curves, log=self.log_scale)
+        rules = [epoch + 1 for epoch in self.rules]  # the change's first epoch
+        self.show(curves, log=self.log_scale, rules=rules)
         title = "Loss (log scale)" if self.log_scale else "Loss"
-        self.border_title = f"{title}  {self.legend()}" if tested else title
+        if tested:
+            title += f"  {self.legend()}"
+        if self.rules:
+            title += "  ┆ changed" if not getattr(self.app, "plain", False) else "  : changed"
+        self.border_title = title
 
     def legend(self) -> str:
         """What the two curves are, by the marks they are drawn with."""

@@ -7,11 +7,13 @@ COLOURS: twelve curves differ by both). In plain mode (``App.plain``: a Linux co
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from tui.canvas import MARKERS, Curve, draw
+from tui.canvas import MARKERS, RULED, Curve, draw
 
 COLOURS = (
     "#5fafff",
@@ -58,11 +60,19 @@ class Plot(Widget):
         self.curves: list[Curve] = []
         self.log_y = True
         self.x_last: int | None = None
+        self.rules: Sequence[int] = ()
+        """Epochs marked by a dotted vertical line (tui.canvas.draw)."""
         self.figure = None
         """The figure last drawn (tui.canvas.Figure), for tests and screenshots."""
 
-    def show(self, curves: list[Curve], log: bool = True, x_last: int | None = None) -> None:
-        self.curves, self.log_y, self.x_last = curves, log, x_last
+    def show(
+        self,
+        curves: list[Curve],
+        log: bool = True,
+        x_last: int | None = None,
+        rules: Sequence[int] = (),
+    ) -> None:
+        self.curves, self.log_y, self.x_last, self.rules = curves, log, x_last, rules
         self.refresh()
 
     def render(self) -> Text:
@@ -71,7 +81,7 @@ class Plot(Widget):
             self.figure = None
             return Text("")
         plain = getattr(self.app, "plain", False)
-        figure = draw(self.curves, width, height, self.log_y, braille=not plain, x_last=self.x_last)
+        figure = draw(self.curves, width, height, self.log_y, not plain, self.x_last, self.rules)
         self.figure = figure
         axis = self.get_component_rich_style("plot--axis")
         line = self.get_component_rich_style("plot--line")
@@ -84,18 +94,20 @@ class Plot(Widget):
             run, run_index = [], None
             for char, index in cells:
                 if index != run_index and run:
-                    text.append("".join(run), style=self._style(run_index, single, line))
+                    text.append("".join(run), style=self._style(run_index, single, line, axis))
                     run = []
                 run.append(char)
                 run_index = index
             if run:
-                text.append("".join(run), style=self._style(run_index, single, line))
+                text.append("".join(run), style=self._style(run_index, single, line, axis))
         text.append("\n")
         text.append(figure.x_labels, style=axis)
         return text
 
     @staticmethod
-    def _style(index: int | None, single: bool, line: Style) -> Style | str:
+    def _style(index: int | None, single: bool, line: Style, axis: Style) -> Style | str:
+        if index == RULED:
+            return axis
         if index is None or index < 0:
             return ""
         return line if single else Style(color=colour(index))

@@ -45,6 +45,7 @@ from .kinds import (
 )
 from .losses import LOSSES
 from .optimizers import OPTIMIZERS
+from .schedules import DEFAULT_GAMMA, SCHEDULES
 
 try:
     import tomllib
@@ -73,6 +74,13 @@ def batched(config: Config) -> bool:
     return OPTIMIZERS[config.optimizer].uses_batch_size
 
 
+def scheduled(uses: str | None = None) -> Callable[[Config], bool]:
+    """For a schedule other than constant (that ``uses`` it: uses_gamma, uses_step_every)."""
+    if uses is None:
+        return lambda config: config.schedule != "constant"
+    return lambda config: getattr(SCHEDULES[config.schedule], uses)
+
+
 # --- the declaration ----------------------------------------------------------------------------
 
 
@@ -97,6 +105,11 @@ class Setting:
     replaces: str | None = None
     quiet: bool = False
     """At its default in every run, a report's base line leaves it out (a penalty of 0)."""
+    live: bool = False
+    """It can change while a run trains, without a restart (RunControl.retune)."""
+    recorded: Callable[[Config], bool] = always
+    """Whether a config's plain values (JSON summaries, TOML files) hold it: a setting that
+    changes nothing for the config may be left out, so its files read as before it existed."""
 
 
 def setting(default: Any, label: str, kind: Kind, help: str, **more: Any) -> Any:
@@ -170,7 +183,42 @@ class Config:
         applies=batched,
         blank="auto",
     )
-    lr: float = setting(2.0, "Learn rate", positive_number(), "learning rate, a number > 0")
+    lr: float = setting(
+        2.0, "Learn rate", positive_number(), "learning rate, a number > 0", live=True
+    )
+    schedule: str = setting(
+        "constant",
+        "Schedule",
+        one_of(SCHEDULES, "schedule"),
+        "learning-rate schedule, stepped every epoch as torch's: constant, step (times gamma "
+        "every --step-every epochs), exp (times gamma every epoch), cosine (to 0 over the epochs)",
+        quiet=True,
+        live=True,
+        recorded=scheduled(),
+    )
+    step_every: int = setting(
+        1000,
+        "Step every",
+        whole_number(1, MAX_EPOCHS),
+        f"epochs between the step schedule's decays (1..{MAX_EPOCHS})",
+        applies=scheduled("uses_step_every"),
+        quiet=True,
+        live=True,
+        recorded=scheduled("uses_step_every"),
+    )
+    gamma: float | None = setting(
+        None,
+        "Gamma",
+        positive_number(optional=True),
+        "decay factor > 0 of the step and exp schedules (default "
+        + ", ".join(f"{k} {v:g}" for k, v in DEFAULT_GAMMA.items())
+        + ")",
+        applies=scheduled("uses_gamma"),
+        blank="auto",
+        quiet=True,
+        live=True,
+        recorded=scheduled("uses_gamma"),
+    )
     epochs: int = setting(
         10000, "Epochs", whole_number(1, MAX_EPOCHS), f"passes over the data (1..{MAX_EPOCHS})"
     )
@@ -196,6 +244,7 @@ class Config:
         "L2 regularisation lambda >= 0: adds lambda/2 * sum(w^2) over the weights (not the "
         "biases) to the loss",
         quiet=True,
+        live=True,
     )
     l1: float = setting(
         0.0,
@@ -204,6 +253,7 @@ class Config:
         "L1 regularisation lambda >= 0: adds lambda * sum(|w|) over the weights (not the "
         "biases) to the loss",
         quiet=True,
+        live=True,
     )
     threads: int | None = setting(
         None,
@@ -237,12 +287,16 @@ class Config:
         return dataclasses.replace(base, **parsed)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain values (hidden as a list), as stored in JSON summaries."""
+        """Plain values (hidden as a list), as stored in JSON summaries: those it records (a
+        schedule's settings where it has one, see Setting.recorded)."""
         values = dataclasses.asdict(self)
         values["hidden"] = list(self.hidden)
         values["features"] = list(self.features)
         if self.features == DEFAULT_FEATURES:  # as every summary read before features came
             del values["features"]
+        for name, s in SETTINGS.items():
+            if not s.recorded(self):
+                del values[name]
         return values
 
     @property
@@ -268,6 +322,10 @@ def help_text(name: str) -> str:
 def applies(name: str, config: Config) -> bool:
     """Whether a setting means anything to the config (samples not for xor, ...)."""
     return SETTINGS[name].applies(config)
+
+
+LIVE: tuple[str, ...] = tuple(name for name, s in SETTINGS.items() if s.live)
+"""The settings that can change while a run trains (engine.training.RunControl.retune)."""
 
 
 # --- TOML files: read by tomllib, written by tomli-w --------------------------------------------

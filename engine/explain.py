@@ -323,7 +323,9 @@ def explain_weights(
 ) -> Step:
     """The next update of a run of ``config`` on ``data`` from a snapshot of it: its flat
     ``weights`` and a copy of its ``optimizer`` (engine.training.Snapshot), on the samples
-    ``indices`` (``sample``: the one index, or None for a batch)."""
+    ``indices`` (``sample``: the one index, or None for a batch). The rate shown is the
+    optimizer's, the one in force; ``config`` should hold the penalty in force (a run's
+    ``settings()`` does, after a live change)."""
     net = Network.of(config, weights)
     return explain(
         net,
@@ -334,7 +336,7 @@ def explain_weights(
         indices=indices,
         sample=sample,
         optimizer_name=config.optimizer,
-        lr=config.lr,
+        lr=float(optimizer.lr),
         l2=config.l2,
         l1=config.l1,
     )

@@ -97,14 +97,20 @@ def fraction() -> Kind:
     return Kind(_parse_float, check, "F")
 
 
-def positive_number() -> Kind:
-    """A finite number > 0."""
+def positive_number(optional: bool = False) -> Kind:
+    """A finite number > 0; ``optional``: also None, typed as "", "auto" or "none"."""
+
+    def parse(name: str, value: Any) -> Any:
+        blank = isinstance(value, str) and value.strip().lower() in ("", "auto", "none")
+        return None if optional and (value is None or blank) else _parse_float(name, value)
 
     def check(name: str, value: Any) -> None:
+        if optional and value is None:
+            return
         if not _is_real(value) or not math.isfinite(value) or value <= 0:
             raise ConfigError(name, f"must be a number > 0, got {value!r}")
 
-    return Kind(_parse_float, check, "F")
+    return Kind(parse, check, "F")
 
 
 def test_share() -> Kind:

@@ -240,7 +240,8 @@ class Workspace:
         self.grad_scale = grad_scale
         lead = () if net.models is None else (net.models,)
         # the loss's constant and grad_scale (one per network when several) in one factor
-        scale = np.asarray(grad_scale, dtype=np.float64) * (loss.factor / m)
+        self._factor = loss.factor / m
+        scale = np.asarray(grad_scale, dtype=np.float64) * self._factor
         self.error_scale = scale.reshape(-1, 1, 1) if scale.size > 1 else scale.reshape(())
         # buffers are allocated kind by kind, then handed to the layers: allocated layer by
         # layer, the same steps measured ~5% slower at batch sizes 32 and 64 (where the buffers
@@ -262,3 +263,10 @@ class Workspace:
         self.output = self.layers[-1]
         self.descent = self.layers[:0:-1]
         self.a = [layer.a for layer in self.hidden]
+
+    def rescale(self, grad_scale) -> None:
+        """Backward returns the gradient times this ``grad_scale`` from now on (a learning
+        rate changed: engine.trainer); the factor is computed as the constructor computes it."""
+        self.grad_scale = grad_scale
+        scale = np.asarray(grad_scale, dtype=np.float64) * self._factor
+        self.error_scale = scale.reshape(-1, 1, 1) if scale.size > 1 else scale.reshape(())

@@ -7,7 +7,9 @@ grad of theta's shape, and keeps whatever state it needs (momentum buffer, Adam 
 arrays of that shape. The gradient it receives is ``grad_scale`` * dL/dtheta of the batch's mean
 loss, as engine.network's backward returns it: plain gd, sgd and minibatch have grad_scale = lr
 (lr is folded into the output error, so their step is one subtraction) and receive lr * dL/dtheta;
-momentum and adam have grad_scale = 1 and receive dL/dtheta.
+momentum and adam have grad_scale = 1 and receive dL/dtheta. ``lr`` is the rate in force;
+``set_lr(lr)`` changes it from the next step on (a schedule, a live change: engine.trainer),
+and with it a plain optimizer's grad_scale, which the trainer then hands to the backward pass.
 
 Every update works on the whole flat parameter vector at once (one call per operation).
 
@@ -33,8 +35,13 @@ class Plain:
     """theta -= lr * g. The gradient arrives already multiplied by lr (``grad_scale``), so the
     step is a single subtraction: the backward pass folds lr into the output error for free."""
 
+    folds_lr = True
+
     def __init__(self, theta: np.ndarray, lr: float):
-        self.grad_scale = lr
+        self.lr = self.grad_scale = lr
+
+    def set_lr(self, lr) -> None:
+        self.lr = self.grad_scale = lr
 
     def step(self, theta: np.ndarray, scaled_grad: np.ndarray) -> None:
         np.subtract(theta, scaled_grad, theta)
@@ -44,6 +51,7 @@ class Momentum:
     """torch.optim.SGD(momentum=0.9, dampening=0, nesterov=False): the first step sets buf = g."""
 
     grad_scale = 1.0
+    folds_lr = False
     momentum = 0.9
 
     def __init__(self, theta: np.ndarray, lr: float):
@@ -51,6 +59,9 @@ class Momentum:
         self.buf = np.zeros_like(theta)
         self.tmp = np.empty_like(theta)
         self.started = False
+
+    def set_lr(self, lr) -> None:
+        self.lr = lr
 
     def step(self, theta: np.ndarray, grad: np.ndarray) -> None:
         if self.started:
@@ -67,6 +78,7 @@ class Adam:
     """torch.optim.Adam(betas=(0.9, 0.999), eps=1e-8), in torch's order of operations."""
 
     grad_scale = 1.0
+    folds_lr = False
     beta1, beta2, eps = 0.9, 0.999, 1e-8
 
     def __init__(self, theta: np.ndarray, lr: float):
@@ -76,6 +88,9 @@ class Adam:
         self.tmp = np.empty_like(theta)
         self.tmp2 = np.empty_like(theta)
         self.t = 0
+
+    def set_lr(self, lr) -> None:
+        self.lr = lr
 
     def step(self, theta: np.ndarray, grad: np.ndarray) -> None:
         self.t += 1

@@ -15,6 +15,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -46,6 +47,15 @@ class State(Named):
     def finished(self) -> bool:
         """The run went to its end: every epoch done, or diverged (not stopped early)."""
         return self in (State.DONE, State.DIVERGED)
+
+
+class Change(NamedTuple):
+    """A setting changed while the run trained (engine.trainer.Trainer.retune): from the
+    moment ``epoch`` epochs were done (its next update on), ``setting`` was ``value``."""
+
+    epoch: int
+    setting: str
+    value: Any
 
 
 def ended(diverged_at: int | None, cancelled: bool) -> State:
@@ -102,6 +112,13 @@ class Outcome:
     weights: np.ndarray | None = field(default=None, repr=False, compare=False)
     """The flat parameter vector at the end (engine.network.split_blocks), where kept: a
     finished run re-opens in every view from it and ``predictions``, without retraining."""
+    lr: float | None = None
+    """The learning rate in force at the latest weights (the next update's), where known."""
+    lr_history: Sequence[float] = field(default=(), repr=False)
+    """Per epoch of ``loss_history`` (thinned alike), the learning rate of the epoch's last
+    update, where it varies: a schedule other than constant, or a rate changed live."""
+    changes: Sequence[Change] = ()
+    """The settings changed while the run trained, in the order they took effect."""
 
     @property
     def epochs_run(self) -> int:
@@ -138,6 +155,7 @@ class Outcome:
             accuracy_history=thin(self.accuracy_history),
             penalty_history=thin(self.penalty_history),
             test_loss_history=thin(self.test_loss_history),
+            lr_history=thin(self.lr_history),
             every=every,
             epochs=n,
             grad_norms=norms,
@@ -193,9 +211,21 @@ class Outcome:
                 )
         if history and len(self.penalty_history):
             values["penalty_history"] = [finite(v) for v in self.penalty_history]
+        if history and len(self.lr_history):
+            values["lr_history"] = [finite(v) for v in self.lr_history]
+        if self.changes:
+            values["changes"] = [
+                {"epoch": c.epoch, "setting": c.setting, "value": _plain(c.value)}
+                for c in self.changes
+            ]
         if not history:
             del values["loss_history"]
         return values
+
+
+def _plain(value: Any) -> Any:
+    """A setting's value for JSON: a number as :func:`finite` has it, a name as it is."""
+    return finite(value) if isinstance(value, float) else value
 
 
 def finite(value: float | None) -> float | None:

@@ -46,12 +46,16 @@ class Penalty:
     @classmethod
     def of(cls, configs: Sequence, sizes: tuple[int, ...], grad_scale) -> Penalty | None:
         """The penalty of these runs (configs with ``l2`` and ``l1``), or None if none has one."""
-        if not any(c.l2 or c.l1 for c in configs):
-            return None
-        single = len(configs) == 1
+        l2s, l1s = [c.l2 for c in configs], [c.l1 for c in configs]
+        return cls.rates(l2s, l1s, sizes, grad_scale) if any(l2s + l1s) else None
+
+    @classmethod
+    def rates(cls, l2s: Sequence, l1s: Sequence, sizes: tuple[int, ...], grad_scale) -> Penalty:
+        """The penalty of runs with these lambdas, one each (zeros included)."""
+        single = len(l2s) == 1
         column = (lambda v: np.array(v[0])) if single else (lambda v: np.array(v)[:, None])
-        l2 = column([float(c.l2) for c in configs])
-        l1 = column([float(c.l1) for c in configs])
+        l2 = column([float(v) for v in l2s])
+        l1 = column([float(v) for v in l1s])
         return cls(l2, l1, weight_mask(sizes), grad_scale)
 
     def add_gradient(self, theta: np.ndarray, grad: np.ndarray, tmp: np.ndarray) -> None:

@@ -22,12 +22,12 @@ from typing import NamedTuple
 import numpy as np
 
 from . import blas
-from .config import Config
+from .config import LIVE, SETTINGS, Config, ConfigError
 from .datasets import Dataset
 from .explain import Step, explain
 from .losses import LOSSES
 from .network import Network
-from .outcome import Outcome
+from .outcome import Change, Outcome
 from .trainer import Trainer, make_dataset, seed_streams
 
 __all__ = ["EpochResult", "Run", "RunControl", "Snapshot", "make_dataset", "seed_streams"]
@@ -41,6 +41,9 @@ class EpochResult(NamedTuple):
     accuracy: float
     test_loss: float | None = None
     """The loss on the held-out samples at the weights the pass started from (a split only)."""
+    lr: float | None = None
+    """The learning rate of the epoch (of its last update: a schedule steps it after the
+    epoch, a live change may come between two mini-batches)."""
 
 
 @dataclass(frozen=True)
@@ -69,12 +72,14 @@ class Snapshot:
 
 
 class RunControl:
-    """Thread-safe pause / resume / step / cancel / speed for a run iterated in another thread.
+    """Thread-safe pause / resume / step / cancel / speed / retune for a run iterated in another
+    thread.
 
     The run asks it before every update (each mini-batch, or each epoch of full-batch
     training): while paused, the iterating thread blocks until resumed, stepped (one update per
     step: a sample for sgd, a mini-batch, an epoch for full batches) or cancelled; with a speed
-    limit it waits until the update is due.
+    limit it waits until the update is due. Settings changed with :meth:`retune` are handed to
+    the run's thread, which puts them in force before its next update (at once while paused).
     """
 
     def __init__(self, speed: float | None = None) -> None:
@@ -85,6 +90,7 @@ class RunControl:
         self._speed: float | None = None
         self._due: float | None = None
         self._quiet_until = 0.0
+        self._changes: dict[str, object] = {}
         self.interrupted = False
         """Paused, cancelled or paced: the run must call :meth:`proceed` before its next
         update."""
@@ -110,7 +116,31 @@ class RunControl:
 
     def _interrupted(self) -> bool:
         quiet = self._quiet_until > time.monotonic()
-        return self._paused or self._cancelled or self._speed is not None or quiet
+        held = self._paused or self._cancelled or self._speed is not None or quiet
+        return held or bool(self._changes)
+
+    def retune(self, **changes) -> None:
+        """Change live settings of the run (engine.config.LIVE: lr, schedule, step_every,
+        gamma, l2, l1), as text or values, from its next update on, without a restart: the
+        weights and the optimizer's state are kept. Each value is parsed and checked here, as
+        the form and the command line check it (ConfigError naming the setting; nothing is
+        changed then). The run's thread puts the changes in force before its next update --
+        between two mini-batches, before the next epoch of full-batch training, at once while
+        paused -- with engine.trainer.Trainer.retune (its semantics), and records each
+        (Outcome.changes). Changes not yet in force when another comes are merged, the later
+        value of a setting winning."""
+        checked = {}
+        for name, value in changes.items():
+            if name not in LIVE:
+                reason = "cannot change while training (can: " + ", ".join(LIVE) + ")"
+                raise ConfigError(name, reason)
+            setting = SETTINGS[name]
+            checked[name] = setting.parse(name, value)
+            setting.check(name, checked[name])
+        with self._condition:
+            self._changes.update(checked)
+            self.interrupted = True
+            self._condition.notify_all()
 
     def make_way(self, seconds: float) -> None:
         """Train no update for the next ``seconds`` (unless paused: a step still goes at once):
@@ -149,17 +179,30 @@ class RunControl:
             self._cancelled = self.interrupted = True
             self._condition.notify_all()
 
-    def proceed(self, per_epoch: int = 1) -> bool:
+    def proceed(
+        self, per_epoch: int = 1, apply: Callable[[dict[str, object]], None] | None = None
+    ) -> bool:
         """Called by the run before an update when interrupted (``per_epoch`` updates make an
         epoch): wait while paused (unless a step is owed) and until the update is due at the
-        speed limit; False once cancelled."""
+        speed limit; False once cancelled. ``apply(changes)`` puts settings changed with
+        :meth:`retune` in force, in the calling thread, as they come (while it waits too)."""
         flushed = False  # before_wait has run since the run last went on
         while True:
+            changes = None
             with self._condition:
+                if apply is not None and self._changes:
+                    changes, self._changes = self._changes, {}
+                    self.interrupted = True  # asked again (and recomputed) once they are in
                 holding = self._paused and not self._steps and not self._cancelled
-                if not (holding and self.before_wait is not None and not flushed):
+                if changes is None and not (
+                    holding and self.before_wait is not None and not flushed
+                ):
                     while self._paused and not self._steps and not self._cancelled:
+                        if apply is not None and self._changes:
+                            break
                         self._condition.wait()
+                    if apply is not None and self._changes:
+                        continue  # put in force at the top
                     if self._cancelled:
                         return False
                     if self._paused:
@@ -182,6 +225,10 @@ class RunControl:
                     self._condition.wait(self._due - now)
                     flushed = False
                     continue
+            if changes is not None:  # outside the lock, in the run's thread
+                apply(changes)
+                flushed = False  # a pause shows them (before_wait runs again)
+                continue
             self.before_wait()  # outside the lock: it may take a while (a snapshot, a message)
             flushed = True
 
@@ -212,7 +259,9 @@ class Run:
         self.control = control or RunControl()
         control = self.control
         batches = self.trainer.batches
-        self.trainer.before_batch = lambda b: not control.interrupted or control.proceed(batches)
+        self.trainer.before_batch = lambda b: (
+            not control.interrupted or control.proceed(batches, self._retune)
+        )
         # each Run iterates in a context of its own, where NumPy's floating-point warnings are
         # off (overflow is how divergence shows itself); the caller's error state is untouched
         self._context = contextvars.Context()
@@ -240,6 +289,22 @@ class Run:
         return self.trainer.position, self.trainer.batches
 
     @property
+    def lr(self) -> float:
+        """The learning rate in force: the one the next update uses."""
+        return self.trainer.rate(0)
+
+    def settings(self) -> Config:
+        """The config with the settings in force (changed live, ``lr`` the rate in force)."""
+        return self.trainer.settings(0)
+
+    def retune(self, **changes) -> None:
+        """Change live settings from the next update on: see RunControl.retune."""
+        self.control.retune(**changes)
+
+    def _retune(self, changes: dict) -> list[Change]:
+        return self.trainer.retune(0, **changes)
+
+    @property
     def loss_history(self) -> np.ndarray:
         """The loss of every epoch that counts, a copy."""
         return self.trainer.losses(0).copy()
@@ -263,6 +328,7 @@ class Run:
         """The next update laid open (engine.explain) at the current weights: on one sample
         (its index into the data), or, with None, on the samples the next update will see."""
         indices = self.trainer.next_batch() if sample is None else np.array([sample])
+        settings = self.settings()
         return explain(
             self.net,
             LOSSES[self.config.loss],
@@ -272,9 +338,9 @@ class Run:
             indices=indices,
             sample=sample,
             optimizer_name=self.config.optimizer,
-            lr=self.config.lr,
-            l2=self.config.l2,
-            l1=self.config.l1,
+            lr=settings.lr,
+            l2=settings.l2,
+            l1=settings.l1,
         )
 
     def progress(self, history: bool = True) -> Outcome:
@@ -300,17 +366,20 @@ class Run:
             return None if trainer.held_out is None else float(trainer._tested[0][0])
 
         for epoch in range(1, trainer.epochs + 1):
-            if full_batch and control.interrupted and not control.proceed():
+            if full_batch and control.interrupted and not control.proceed(1, self._retune):
                 break
             losses = trainer.step_epoch()
             if losses is None:  # cancelled between two batches
                 break
             loss = losses[0]
+            result = EpochResult(
+                epoch, float(loss), float(correct[0] / n), tested(), trainer.epoch_rate(0)
+            )
             if not alive[0]:
                 if trainer.epochs_run(0) == epoch:  # non-finite weights: the epoch counts
-                    yield EpochResult(epoch, float(loss), float(correct[0] / n), tested())
+                    yield result
                 break
-            yield EpochResult(epoch, float(loss), float(correct[0] / n), tested())
+            yield result
         self._over = True
 
 

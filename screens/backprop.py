@@ -271,7 +271,7 @@ class BackpropScreen(LiveView):
             (f"W{i} (rows: inputs)", layer.W),
             (f"dL/dW{i} = a{i - 1}ᵀ δ{i}", layer.grad_W),
             (f"numeric dL/dW{i} (central differences)", layer.numeric_W),
-            (f"ΔW{i} ({config.optimizer}, lr {config.lr:g})", layer.update_W),
+            (f"ΔW{i} ({config.optimizer}, lr {step.lr:g})", layer.update_W),
             *[(f"{name} W{i}", values[0]) for name, values in layer.state.items()],
         ):
             parts.append(grid(title, units, list(zip(inputs, matrix))))

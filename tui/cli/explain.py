@@ -143,13 +143,19 @@ def matrix(name: str, values: np.ndarray, indent: str = "    ") -> list[str]:
     return [head, *(f"{indent}  {row}" for row in rows)]
 
 
+def _schedule(config) -> str:
+    """ ", step schedule" where the rate follows one (the update shows the rate in force)."""
+    return "" if config.schedule == "constant" else f", {config.schedule} schedule"
+
+
 def text(step: Step, run: Run, steps: int) -> str:
     config = run.config
     sizes = "-".join(map(str, config.sizes))
     who = "batch of " + str(len(step.indices)) if step.sample is None else f"sample {step.sample}"
     lines = [
         f"explain: {config.dataset if not config.data else config.data}, {config.activation} "
-        f"{sizes}, {config.loss}, {config.optimizer} lr {config.lr:g}: update {steps + 1} "
+        f"{sizes}, {config.loss}, {config.optimizer} lr {config.lr:g}{_schedule(config)}: "
+        f"update {steps + 1} "
         f"(after {steps}), on {who}",
         "",
         "forward: z_i = a_(i-1) W_i + b_i,  a_i = f(z_i)  (rows are samples)",
@@ -180,7 +186,7 @@ def text(step: Step, run: Run, steps: int) -> str:
         lines += matrix(f"delta{i}", layer.delta)
         lines += matrix(f"dL/dW{i}", layer.grad_W)
         lines += matrix(f"dL/db{i}", layer.grad_b)
-    lines += ["", f"update ({config.optimizer}, lr {config.lr:g}): W_i <- W_i + dW_i"]
+    lines += ["", f"update ({config.optimizer}, lr {step.lr:g}): W_i <- W_i + dW_i"]
     for i, layer in enumerate(step.layers, start=1):
         lines += matrix(f"dW{i}", layer.update_W)
         lines += matrix(f"db{i}", layer.update_b)

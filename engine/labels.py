@@ -91,7 +91,17 @@ def labels(configs: Sequence[Config], order: Sequence[str] = ()) -> list[str]:
 def no_effect(config: Config, n: int) -> list[str]:
     """Notes on settings that change nothing for this config on its ``n`` samples: a batch size
     the optimizer does not use, or one that takes the whole set each step (minibatch is then the
-    same as gd). Empty when every setting counts."""
+    same as gd); a gamma or step every its schedule does not use. Empty when every setting
+    counts."""
+    notes = [
+        f"{name.replace('_', ' ')} does not apply to the {config.schedule} schedule"
+        for name in ("step_every", "gamma")
+        if getattr(config, name) != SETTINGS[name].default and not SETTINGS[name].applies(config)
+    ]
+    return notes + _batch_notes(config, n)
+
+
+def _batch_notes(config: Config, n: int) -> list[str]:
     optimizer = OPTIMIZERS[config.optimizer]
     size = config.batch_size
     if not optimizer.uses_batch_size:

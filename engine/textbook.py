@@ -178,6 +178,24 @@ def adam(ws, gs, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
 
 OPTIMIZERS = {"gd": plain, "sgd": plain, "minibatch": plain, "momentum": momentum, "adam": adam}
 
+# -- learning-rate schedules: after epoch t, the next epoch's rate from the rate in force -------
+
+
+def next_lr(schedule, lr, t, epochs, gamma=1.0, step_every=1):
+    """torch's schedulers stepped after epoch t (last_epoch = t), T_max = epochs, eta_min = 0:
+    step: lr * gamma when t is a multiple of step_every (StepLR); exp: lr * gamma
+    (ExponentialLR); cosine: lr (1 + cos(pi t / T)) / (1 + cos(pi (t - 1) / T))
+    (CosineAnnealingLR: from lr at epoch 1 to 0 at epoch T + 1); constant: lr."""
+    if schedule == "step":
+        return lr * gamma if t % step_every == 0 else lr
+    if schedule == "exp":
+        return lr * gamma
+    if schedule == "cosine":
+        return (
+            (1 + math.cos(math.pi * t / epochs)) / (1 + math.cos(math.pi * (t - 1) / epochs)) * lr
+        )
+    return lr
+
 
 def batch_size(optimizer, n, given=None):
     """Samples per step: gd all n, sgd 1, minibatch ``given`` or 32, momentum and adam ``given``
@@ -203,12 +221,23 @@ def train(
     l2=0.0,
     l1=0.0,
     penalties=None,
+    schedule="constant",
+    gamma=1.0,
+    step_every=1,
+    changes=None,
+    lrs=None,
 ):
     """Train ``params`` in place; returns each epoch's mean loss over the predictions made
     during its pass (each batch's before its step). With ``l2`` or ``l1`` each batch's gradient
     is that of its mean loss plus :func:`penalty`; ``penalties`` (a list) then receives each
     epoch's penalty, the mean over its batches (by their sizes) at the weights each stepped
     from, as the loss is.
+
+    The rate of epoch 1 is ``lr``; after each epoch but the last the ``schedule``
+    (:func:`next_lr`) gives the next one; ``lrs`` (a list) receives each epoch's rate.
+    ``changes`` ({epochs done: {"lr": ..., "l2": ..., "schedule": ...}}) are settings changed
+    before the epoch after that many: a new lr replaces the rate in force (the schedule goes on
+    from it), the optimizer's state and the weights are kept.
 
     An epoch visits the n samples in a fresh order ``rng.permutation(n)`` (in their own order
     when one step takes them all), in batches of ``batch_size(optimizer, n, batch)``; the last,
@@ -218,7 +247,11 @@ def train(
     size, update = batch_size(optimizer, n, batch), OPTIMIZERS[optimizer]
     (Ws, bs), (mean_loss, _) = params, LOSSES[loss]
     state, history = {}, []
-    for _ in range(epochs):
+    for epoch in range(epochs):
+        new = (changes or {}).get(epoch, {})
+        lr, l2, l1 = new.get("lr", lr), new.get("l2", l2), new.get("l1", l1)
+        schedule, gamma = new.get("schedule", schedule), new.get("gamma", gamma)
+        step_every = new.get("step_every", step_every)
         order = np.arange(n) if size == n else rng.permutation(n)
         seen, paid = [], 0.0
         for start in range(0, n, size):
@@ -233,4 +266,8 @@ def train(
         history.append(mean_loss(np.concatenate(seen), y[order]))
         if penalties is not None:
             penalties.append(paid / n)
+        if lrs is not None:
+            lrs.append(lr)
+        if epoch + 1 < epochs:
+            lr = next_lr(schedule, lr, epoch + 1, epochs, gamma, step_every)
     return history

@@ -31,8 +31,8 @@ def test_common_settings_are_every_applying_setting_that_does_not_differ():
     assert shared["samples"] == 100  # applies to the linear run, the same wherever it applies
     assert "batch_size" not in shared  # applies to none of them (gd)
     applying = set(shared) | set(differing(configs)) | {"dataset"}
-    quiet = {"l2", "l1", "test_fraction", "features"}  # at their defaults: left out
-    unset = {"data", "batch_size", "threads"}
+    quiet = {"l2", "l1", "test_fraction", "features", "schedule"}  # at their defaults: left out
+    unset = {"data", "batch_size", "threads", "step_every", "gamma"}  # not for constant
     assert applying == {n for n in SETTINGS if n not in unset | quiet}
     assert describe_base(configs) == (
         "activation=sigmoid optimizer=gd hidden=4,4 samples=100 noise=0 epochs=10000 seed=1 "

@@ -36,6 +36,22 @@ def one_by_one(config):
         {"l2": (0.0, 0.05), "optimizer": ("adam",), "batch_size": (8,), "dataset": ("linear",)},
         {"lr": (0.5, 2.0), "test_fraction": (0.3,), "dataset": ("linear",)},  # one split
         {"lr": (0.2, 1.0), "test_fraction": (0.25,), "optimizer": ("sgd",)},
+        # schedules of their own (and none), rates and penalties folded into plain gd's pass
+        {"schedule": ("constant", "step", "exp", "cosine"), "lr": (0.5, 2.0), "step_every": (7,)},
+        {
+            "schedule": ("step", "cosine"),
+            "optimizer": ("adam",),
+            "lr": (0.02, 0.1),
+            "gamma": (0.5,),
+        },
+        {
+            "schedule": ("exp", "cosine"),
+            "optimizer": ("minibatch",),
+            "batch_size": (16,),
+            "dataset": ("linear",),
+            "l2": (0.0, 0.01),
+            "gamma": (0.97,),
+        },
     ],
 )
 def test_batched_runs_equal_the_same_runs_one_by_one(vary):
@@ -56,6 +72,8 @@ def test_batched_runs_equal_the_same_runs_one_by_one(vary):
         assert batched.test_loss_history == single.test_loss_history
         assert batched.test_accuracy == single.test_accuracy
         assert len(batched.penalty_history) == (len(history) if config.l2 or config.l1 else 0)
+        assert batched.lr_history == single.lr_history  # to the bit
+        assert len(batched.lr_history) == (len(history) if config.schedule != "constant" else 0)
 
 
 def test_a_sweep_in_processes_equals_its_runs_made_one_by_one():

@@ -16,7 +16,8 @@ from .datasets import DATASETS, DataError, Dataset, load_csv
 from .losses import LOSSES
 from .network import Network, Workspace
 from .optimizers import OPTIMIZERS
-from .outcome import Outcome, State
+from .outcome import Change, Outcome, State
+from .schedules import SCHEDULES
 from .trainer import Trainer, make_dataset
 from .training import EpochResult, Run, RunControl, Snapshot, train_together
 from .weights import WeightsError, load_weights, save_weights
@@ -27,6 +28,8 @@ __all__ = [
     "DEFAULT_THREADS",
     "LOSSES",
     "OPTIMIZERS",
+    "SCHEDULES",
+    "Change",
     "Config",
     "ConfigError",
     "DataError",

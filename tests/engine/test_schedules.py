@@ -278,3 +278,30 @@ def test_grad_norms_are_the_gradients_whatever_the_rate():
         norms.append([math.sqrt(np.sum(la.grad_W**2) + np.sum(la.grad_b**2)) for la in step.layers])
         next(run)
     np.testing.assert_allclose(run.outcome().grad_norms, norms, rtol=1e-12)
+
+
+@pytest.mark.parametrize("optimizer, batch", [("gd", None), ("minibatch", 8), ("momentum", None)])
+def test_retuning_one_run_of_a_batch_is_retuning_it_alone(optimizer, batch):
+    """K runs trained together, one of them retuned: each is still the run it is alone, to
+    the bit (the rates, the folded error scale and the penalty are per run)."""
+    configs = [
+        Config(dataset="linear", optimizer=optimizer, batch_size=batch, epochs=25, lr=lr, seed=s)
+        for lr, s in ((0.5, 1), (1.5, 2), (0.2, 3))
+    ]
+    configs[2] = dataclasses.replace(configs[2], schedule="exp", gamma=0.95, l2=0.01)
+    change = {"lr": 3.0, "l2": 0.02, "schedule": "cosine"}
+    together = Trainer(configs)
+    alone = [Trainer([c]) for c in configs]
+    for epoch in range(25):
+        if epoch == 9:
+            together.retune(1, **change)
+            alone[1].retune(0, **change)
+        losses = together.step_epoch()
+        assert losses.tolist() == [a.step_epoch()[0] for a in alone]
+    for k, single in enumerate(alone):
+        assert np.array_equal(together.weights(k), single.weights(0))
+        assert together.lr_history(k).tolist() == single.lr_history(0).tolist()
+        assert together.penalties(k).tolist() == single.penalties(0).tolist()
+        assert together.changes[k] == single.changes[0]
+    assert [len(together.lr_history(k)) for k in range(3)] == [0, 25, 25]
+    assert together.changes[1] == [Change(9, n, v) for n, v in change.items()]

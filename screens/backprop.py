@@ -188,7 +188,12 @@ class BackpropScreen(LiveView):
     def work_out(self, key, record: RunRecord, snapshot, indices, sample) -> None:
         try:
             step = explain_weights(
-                record.config, record.data, snapshot.weights, snapshot.optimizer, indices, sample
+                record.settings(),
+                record.data,
+                snapshot.weights,
+                snapshot.optimizer,
+                indices,
+                sample,
             )
         except Exception as error:  # shown in the view, never a crash
             self.post_message(self.Explained(key, None, f"{type(error).__name__}: {error}"))

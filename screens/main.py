@@ -22,7 +22,7 @@ from engine import (
     save_toml,
     save_weights,
 )
-from engine.config import ConfigError, load_toml
+from engine.config import LIVE, SETTINGS, ConfigError, load_toml
 from engine.split import split
 from tui.messages import (
     ReopenRefused,
@@ -150,6 +150,36 @@ class MainScreen(Screen):
         if self.runner.current is None:
             self.show_status(None)
             self.preview_samples()
+
+    def on_config_form_committed(self, message: ConfigForm.Committed) -> None:
+        """A field entered while a run trains: a live setting (lr, l2, l1, the schedule) is put
+        in force from the next update, keeping the weights; any other change waits for ctrl+r."""
+        current = self.runner.current
+        if current is None or not current.active:
+            return
+        name = message.name
+        if name not in LIVE:
+            pending = self.form.peek()
+            if pending is not None and getattr(pending, name) != getattr(current.config, name):
+                label = SETTINGS[name].label.lower()
+                self.app.notify(
+                    f"the run keeps its {label}; ctrl+r restarts it with the form's settings",
+                    title="Takes a restart",
+                    timeout=4,
+                )
+            return
+        try:
+            changed = self.runner.retune(name, self.form.raw(name))
+        except ConfigError:
+            return  # the form marks the field with the reason
+        if changed:
+            label = SETTINGS[name].label.lower()
+            shown = self.form.raw(name).strip() or "auto"
+            self.app.notify(
+                f"{label} {shown} from the next step, the weights kept (epoch {current.epoch})",
+                title="Changed while training",
+                timeout=4,
+            )
 
     def preview_samples(self) -> None:
         """With no run on screen, the table shows the samples the form's settings give (made
@@ -303,6 +333,7 @@ class MainScreen(Screen):
         flat_out = not message.paused and self.runner.speed is None
         with self.app.batch_update():
             self.chart.append(message.losses, message.test_losses or ())
+            self.chart.mark([change.epoch for change in record.outcome.changes])
             self.chart.replot()
             self.table.set_predictions(record.predictions)
             if not flat_out:
@@ -362,6 +393,7 @@ class MainScreen(Screen):
         with self.app.batch_update():
             epochs = None if outcome.every == 1 else outcome.history_epochs()
             self.chart.load(record.losses, epochs, outcome.test_loss_history)
+            self.chart.mark([change.epoch for change in outcome.changes])
             if record.data is not None:
                 self.set_samples(record)
                 self.table.set_predictions(record.predictions)

@@ -33,6 +33,7 @@ from engine import (
     memory,
     use_threads,
 )
+from engine.config import SETTINGS
 from engine.weights import activation_note
 
 from .messages import (
@@ -98,6 +99,8 @@ class Runner:
         """Snapshots carry the optimizer's state and the next batch (see explain_detail)."""
         self.reopening: int | None = None
         """The run being re-opened, until it is shown (a later re-opening or run overtakes it)."""
+        self.asked: dict[str, object] = {}
+        """Live settings asked of the run training now (retune), the latest value of each."""
 
     @property
     def current(self) -> RunRecord | None:
@@ -108,6 +111,7 @@ class Runner:
         receives its messages. The worker sets the run up (data, memory check, network), so
         the screen never waits for it; a run that cannot start is refused by a message."""
         self.stop()
+        self.asked = {}
         control = self.control = RunControl(self.speed)
         control.detail = self.detail
         if paused:
@@ -163,6 +167,23 @@ class Runner:
         else:
             record.state = State.PAUSED
             self.control.pause()
+
+    def retune(self, name: str, text: str) -> bool:
+        """Put a setting of engine.config.LIVE (lr, l2, l1, schedule...) in force in the run
+        training now (running or paused), from its next update, without a restart: False if no
+        run trains or the value is the one in force already. A bad value raises ConfigError
+        (naming the setting); nothing changes then."""
+        record = self.session.current
+        if self.control is None or record is None or not record.active:
+            return False
+        setting = SETTINGS[name]
+        value = setting.parse(name, text)
+        setting.check(name, value)
+        if value == self.asked.get(name, getattr(record.settings(), name)):
+            return False
+        self.control.retune(**{name: value})
+        self.asked[name] = value
+        return True
 
     def set_speed(self, speed: float | None) -> None:
         """The speed limit of the run training now and of the runs to come."""

@@ -178,6 +178,8 @@ class RunRecord:
         self._update(
             accuracy=books.accuracy,
             test_accuracy=books.test_accuracy,
+            lr=books.lr,
+            changes=books.changes,
             epochs_to_100=books.epochs_to_100,
             saturated=books.saturated,
             seconds=books.seconds,
@@ -199,6 +201,11 @@ class RunRecord:
                 predictions=_one_of(outcome.predictions, snapshot.predictions),
             )
         self.outcome = kept(outcome)
+
+    def settings(self) -> Config:
+        """Its settings in force: its config with the settings changed live applied."""
+        changes = {change.setting: change.value for change in self.outcome.changes}
+        return dataclasses.replace(self.config, **changes) if changes else self.config
 
     def release(self) -> None:
         """Drop what was rebuilt to show the run again (its data and snapshot): it is kept

@@ -86,7 +86,9 @@ def pump(
     norms_sent = 0
     due = time.monotonic() + interval
 
-    def flush() -> None:
+    def flush(holding: bool = False) -> None:
+        """Post the epochs since the last message; ``holding``: the run waits on a pause now
+        (only then may the screen say "paused": until it holds, more epochs may come)."""
         nonlocal losses, tests, due
         books = run.progress(history=False)
         nonlocal norms_sent
@@ -96,14 +98,14 @@ def pump(
         norms_sent += len(norms)
         post(
             TrainingProgress(
-                run_id, losses, books, snapshot, control.paused, position, norms, tests or None
+                run_id, losses, books, snapshot, holding, position, norms, tests or None
             )
         )
         losses, tests = [], []
         paced = control.speed is not None
         due = time.monotonic() + (min(interval, PACED_INTERVAL) if paced else interval)
 
-    control.before_wait = flush  # a paused view shows every epoch run so far
+    control.before_wait = lambda: flush(holding=True)  # a paused view shows every epoch so far
     try:
         for result in run:
             losses.append(result.loss)

@@ -39,7 +39,7 @@ class LossChart(Plot):
         self._tests = array("d")
         """The test loss per epoch (empty without held-out samples), aligned with _losses."""
         self._epochs: np.ndarray | None = None
-        self.rules: list[int] = []
+        self.changed_at: list[int] = []
         """Epochs after which a setting was changed live: a dotted line each."""
         """The epoch of each loss, for a loaded history that was thinned (None: 1, 2, 3...)."""
 
@@ -79,13 +79,13 @@ class LossChart(Plot):
 
     def reset(self) -> None:
         self._losses, self._tests, self._epochs = array("d"), array("d"), None
-        self.rules = []
+        self.changed_at = []
         self.replot()
 
     def mark(self, epochs: list[int]) -> None:
         """Mark these epochs (after which settings were changed) with dotted lines."""
-        if epochs != self.rules:
-            self.rules = list(epochs)
+        if epochs != self.changed_at:
+            self.changed_at = list(epochs)
             self.replot()
 
     def load(
@@ -123,12 +123,12 @@ class LossChart(Plot):
             curves.append(Curve(epochs, values, marker, line=True))
         if tested:
             curves[1].line = False
-        rules = [epoch + 1 for epoch in self.rules]  # the change's first epoch
+        rules = [epoch + 1 for epoch in self.changed_at]  # the change's first epoch
         self.show(curves, log=self.log_scale, rules=rules)
         title = "Loss (log scale)" if self.log_scale else "Loss"
         if tested:
             title += f"  {self.legend()}"
-        if self.rules:
+        if self.changed_at:
             title += "  ┆ changed" if not getattr(self.app, "plain", False) else "  : changed"
         self.border_title = title
 

@@ -147,8 +147,28 @@ class ConfigForm(VerticalScroll, can_focus=False):
         self._update_applicable()
         self.post_message(self.Edited())
 
+    class Committed(Message):
+        """A field's value was entered (enter, or the focus left it) or a choice was made: a
+        setting that can change while a run trains (engine.config.LIVE) may be put in force."""
+
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.post_message(self.Committed(event.input.id.removeprefix("field-")))
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        self.post_message(self.Committed(event.input.id.removeprefix("field-")))
+
     def on_select_changed(self, event: Select.Changed) -> None:
         self._update_applicable()
+        self.post_message(self.Committed(event.select.id.removeprefix("field-")))
+
+    def raw(self, name: str) -> str:
+        """A field's text (a choice's name), as typed."""
+        field = self.widget(name)
+        return field.value if isinstance(field, Input) else str(field.value)
 
     def _show_error(self, name: str, reason: str | None) -> None:
         """Mark the field's error line with the reason, or clear it."""

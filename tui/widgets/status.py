@@ -13,8 +13,8 @@ from tui.session import RunRecord
 
 def status_text(record: RunRecord | None, epochs: int, limit: float | None = None) -> str:
     """The status: state, epoch N/M, loss, accuracy (on the training samples, then on the
-    held-out ones: "acc 98% test 91%"), epochs per second (and the speed limit, if any); hints
-    on a second line."""
+    held-out ones: "acc 98% test 91%"), the learning rate where it varies, epochs per second
+    (and the speed limit, if any); hints on a second line."""
     cap = "" if limit is None else f" (limit {limit:g})"
     if record is None:
         return f"ready  epoch 0/{epochs}  loss -  acc -  - epochs/s{cap}"
@@ -24,12 +24,24 @@ def status_text(record: RunRecord | None, epochs: int, limit: float | None = Non
         accuracy += f" test {percent(record.outcome.test_accuracy)}"
     text = f"{record.status()}  epoch {record.epoch}/{record.config.epochs}{record.where()}  "
     text += f"loss {loss}  "
-    text += f"acc {accuracy}{speed(record)}" + (cap if record.active else "")
+    text += f"acc {accuracy}{rate(record)}{speed(record)}" + (cap if record.active else "")
     if record.outcome.saturated and record.state is not State.DIVERGED:
         text += "\nsaturated: every output is stuck at 0 or 1 - the learning rate may be too high"
     elif record.state is State.DIVERGED:
         text += "\nthe loss or a weight stopped being finite - try a smaller learning rate"
     return text
+
+
+def rate(record: RunRecord) -> str:
+    """The learning rate in force ("  lr 0.0095") where it varies: a schedule other than
+    constant, or a rate changed live; "" otherwise."""
+    outcome = record.outcome
+    varies = record.config.schedule != "constant" or any(
+        change.setting == "lr" for change in outcome.changes
+    )
+    if not varies or outcome.lr is None or not record.epoch:
+        return ""
+    return f"  lr {outcome.lr:.3g}"
 
 
 def speed(record: RunRecord) -> str:

@@ -7,7 +7,9 @@ flat out. Each measurement is the time from writing a key to the pty until the s
 effect: for ctrl+t, the status line saying "pausing…" or "paused" (and "running" again on the
 next ctrl+t), and separately until it says "paused", the worker holding at the epoch shown; for
 Tab, the focus highlight moving in the settings form; for ctrl+p, the command palette's search
-line; for f3, the decision-boundary view's title (and escape back to the main screen's form).
+line; for f3, the decision-boundary view's title; back to the main screen's form, by escape
+(which the terminal's escape delay, ESCDELAY, 100 ms by default, holds back until it is sure no
+sequence follows) and by the view's own key again (f3).
 
 ``--baseline`` measures another installed backprop-tui (e.g. an older version's venv) in the
 same run, session by session in turn, so a busy machine slows both alike.
@@ -56,7 +58,16 @@ def main() -> None:
     results: dict[str, dict[str, list[float]]] = {
         name: {
             what: []
-            for what in ("pause shown", "pause held", "resume", "tab", "palette", "view", "back")
+            for what in (
+                "pause shown",
+                "pause held",
+                "resume",
+                "tab",
+                "palette",
+                "view",
+                "back (esc)",
+                "back (f3)",
+            )
         }
         for name in programs
     }
@@ -100,7 +111,12 @@ def measure(program: list[str], repeats: int, into: dict[str, list[float]]) -> N
             time.sleep(0.3)
             into["view"].append(timed(term, "f3", lambda: "Decision boundary" in term.text()))
             time.sleep(0.3)
-            into["back"].append(timed(term, "escape", lambda: "Settings" in term.text()))
+            into["back (esc)"].append(timed(term, "escape", lambda: "Settings" in term.text()))
+            time.sleep(0.3)
+            term.press("f3", gap=0)
+            term.wait_for("Decision boundary")
+            time.sleep(0.3)
+            into["back (f3)"].append(timed(term, "f3", lambda: "Settings" in term.text()))
             time.sleep(0.3)
         term.press("ctrl+q")
         term.wait_exit()

@@ -166,13 +166,16 @@ class BackpropApp(App[None]):
             self.main.action_stop()
 
     def action_view(self, name: str) -> None:
-        """Show a view of the current run; from another view, switch to it."""
-        view = VIEWS[name](self.state)
-        if isinstance(self.screen, LiveView):
-            if not isinstance(self.screen, type(view)):
-                self.switch_screen(view)
+        """Show a view of the current run; from another view, switch to it; from the view
+        itself (its key again), back to the main screen, as escape does -- without escape's
+        wait to tell the key from the start of a sequence (ESCDELAY, 100 ms)."""
+        kind = VIEWS[name]
+        if isinstance(self.screen, kind):
+            self.screen.action_back()
+        elif isinstance(self.screen, LiveView):
+            self.switch_screen(kind(self.state))
         else:
-            self.push_screen(view)
+            self.push_screen(kind(self.state))
 
     def open_backprop(self, sample: int | None) -> None:
         """The back-propagation view, explaining the step on ``sample`` (None: the batch)."""

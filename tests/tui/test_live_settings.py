@@ -6,16 +6,15 @@ import numpy as np
 
 from engine import Config, Run
 
-from .helpers import finished, focus_by_keys, make_app, notified, status, until
+from .helpers import finished, make_app, notified, status, type_into, until
 
 SETTINGS = dict(dataset="xor", optimizer="gd", lr=0.2, epochs=2_000_000)
 
 
-async def type_into(pilot, name: str, text: str) -> None:
+async def enter(pilot, name: str, text: str) -> None:
     """Replace a form field's text by keys, and press enter."""
-    field = pilot.app.main.form.widget(name)
-    await focus_by_keys(pilot, field)
-    await pilot.press("end", *["backspace"] * len(field.value), *text, "enter")
+    await type_into(pilot, name, text)
+    await pilot.press("enter")
 
 
 def paused_epoch(app) -> int:
@@ -32,7 +31,7 @@ async def test_a_learning_rate_entered_while_paused_goes_on_from_the_same_weight
         await pilot.press("ctrl+t")
         await until(pilot, lambda: paused_epoch(app) > 100)
         held = paused_epoch(app)
-        await type_into(pilot, "lr", "2")
+        await enter(pilot, "lr", "2")
         await until(pilot, lambda: notified(app, "learn rate 2 from the next step"))
         await pilot.press("ctrl+t")  # resume
         await until(pilot, lambda: app.session.current.epoch > held + 100)
@@ -63,13 +62,13 @@ async def test_a_penalty_entered_while_running_is_recorded_and_a_shape_change_wa
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: paused_epoch(app) == -1 and app.session.current is not None)
         await until(pilot, lambda: app.session.current.epoch > 10)
-        await type_into(pilot, "l2", "0.01")
+        await enter(pilot, "l2", "0.01")
         await until(pilot, lambda: len(app.session.current.outcome.changes) == 1)
         change = app.session.current.outcome.changes[0]
         assert change.setting == "l2" and change.value == 0.01 and change.epoch > 10
         assert app.session.current.outcome.state.active  # not restarted, still running
 
-        await type_into(pilot, "hidden", "8,8")
+        await enter(pilot, "hidden", "8,8")
         await until(pilot, lambda: notified(app, "ctrl+r restarts it"))
         assert app.session.current.config.hidden == (4, 4)
         await pilot.press("ctrl+g")

@@ -228,3 +228,17 @@ async def test_twelve_marked_runs_each_have_a_curve_and_a_legend_entry_at_80x24(
         assert [mark.plain for mark in legend] == list(MARKERS)  # twelve markers, none twice
         assert len({str(mark.style) for mark in legend}) == 12  # and twelve colours
         assert [name.split()[0] for name in screen.series_labels][:2] == ["lr=0.1", "lr=0.2"]
+
+
+async def test_a_views_own_key_again_goes_back_to_the_main_screen():
+    app = make_app(dataset="xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key, kind in (("f2", ResultScreen), ("f3", BoundaryScreen)):
+            await pilot.press(key)
+            await until(pilot, lambda kind=kind: isinstance(app.screen, kind))
+            await pilot.press(key)
+            await until(pilot, lambda: app.screen is app.main)
+        await pilot.press("f2", "f3")  # another view's key still switches to it
+        await until(pilot, lambda: isinstance(app.screen, BoundaryScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.main)

@@ -299,11 +299,13 @@ class Runner:
         record = self.session.get(message.run_id)
         if record is None:
             return None
+        # a run held on a pause, unless it has been resumed since the message was sent
+        holding = message.paused and self.control is not None and self.control.paused
         record.progress(
             message.losses,
             message.books,
             message.snapshot,
-            message.paused,
+            holding,
             message.time,
             message.test_losses or (),
         )

@@ -163,7 +163,7 @@ class MainScreen(Screen):
             if pending is not None and getattr(pending, name) != getattr(current.config, name):
                 label = SETTINGS[name].label.lower()
                 self.app.notify(
-                    f"the run keeps its {label}; ctrl+r restarts it with the form's settings",
+                    f"the run keeps its {label} setting; ctrl+r restarts it with the form's",
                     title="Takes a restart",
                     timeout=4,
                 )
@@ -176,8 +176,8 @@ class MainScreen(Screen):
             label = SETTINGS[name].label.lower()
             shown = self.form.raw(name).strip() or "auto"
             self.app.notify(
-                f"{label} {shown} from the next step, the weights kept (epoch {current.epoch})",
-                title="Changed while training",
+                f"{label} {shown} from the next update, the weights kept",
+                title="Changed while paused" if current.state is State.PAUSED else "Changed live",
                 timeout=4,
             )
 

@@ -48,7 +48,7 @@ def test_a_learning_rate_typed_while_running_bends_the_curve_without_a_reset(tmp
         term.press(*["tab"] * 6, gap=0.1)
         term.press(*["\x7f"] * 5, gap=0.05)  # backspace the old value
         term.press("2", "enter", gap=0.2)
-        term.wait_for("learn rate 2 from the next step", timeout=20)
+        term.wait_for("learn rate 2 from the next update", timeout=20)
         # no reset: the epochs go on from where they were, and the loss now falls fast
         term.wait_until(lambda: (status_of(term.text()) or (0, 1))[1] < 0.05, timeout=30)
         assert status_of(term.text())[0] > epoch

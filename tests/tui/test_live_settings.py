@@ -32,7 +32,7 @@ async def test_a_learning_rate_entered_while_paused_goes_on_from_the_same_weight
         await until(pilot, lambda: paused_epoch(app) > 100)
         held = paused_epoch(app)
         await enter(pilot, "lr", "2")
-        await until(pilot, lambda: notified(app, "learn rate 2 from the next step"))
+        await until(pilot, lambda: notified(app, "learn rate 2 from the next update"))
         await pilot.press("ctrl+t")  # resume
         await until(pilot, lambda: app.session.current.epoch > held + 100)
         await pilot.press("ctrl+t")

@@ -24,7 +24,6 @@ import copy
 import dataclasses
 import itertools
 import math
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -199,6 +198,8 @@ class Trainer:
         self.correct = np.zeros(K, dtype=np.int64)
         """Per run, the samples its latest pass got right."""
         self.seconds = 0.0
+        """Seconds spent training so far, as the loop that drives the trainer counts them (see
+        engine.training): the Outcome's ``seconds`` are each run's share."""
         self.before_batch: Callable[[int], bool] | None = None
         """Asked before each batch ``b`` of a pass of mini-batches (not of full-batch passes):
         False ends the pass there (it does not count). It may block (a pause)."""
@@ -235,7 +236,6 @@ class Trainer:
     def step_epoch(self) -> np.ndarray | None:
         """Train every run one pass over its data; returns the pass's mean loss per run (K,),
         or None when ``before_batch`` ended the pass between two batches."""
-        start = time.perf_counter()
         if self.held_out is not None:  # at the weights the pass starts from
             self._tested = self.held_out.evaluate()
         if self.batch == self.n:
@@ -248,12 +248,10 @@ class Trainer:
             if self._tail is not None:
                 batches = itertools.chain(batches, [self._tail[1:]])
             for b, (xb, yb, pb, db) in enumerate(batches):
-                if ask is not None:
-                    self.seconds += time.perf_counter() - start
-                    if not ask(b):  # a stop takes effect within one batch; the pass does not count
-                        self.position, self._in_pass = 0, False
-                        return None
-                    start = time.perf_counter()
+                if ask is not None and not ask(b):
+                    # a stop takes effect within one batch; the pass does not count
+                    self.position, self._in_pass = 0, False
+                    return None
                 ws = self._ws if self._tail is None or b < self.batches - 1 else self._tail[0]
                 self._step(ws, xb, yb, pb, db)
                 self.position = b + 1
@@ -262,7 +260,6 @@ class Trainer:
         self._book(losses)
         if self._scheduled and self.epoch < self.epochs:
             self._step_schedules()
-        self.seconds += time.perf_counter() - start
         return losses
 
     # --- learning rates and settings changed live --------------------------------------------

@@ -259,9 +259,10 @@ class Run:
         self.control = control or RunControl()
         control = self.control
         batches = self.trainer.batches
-        self.trainer.before_batch = lambda b: (
-            not control.interrupted or control.proceed(batches, self._retune)
-        )
+        self.trainer.before_batch = lambda b: not control.interrupted or self._proceed(batches)
+        self._clock = 0.0
+        """When the time trained so far started counting (perf_counter seconds; moved on past
+        every wait, so that only training counts)."""
         # each Run iterates in a context of its own, where NumPy's floating-point warnings are
         # off (overflow is how divergence shows itself); the caller's error state is untouched
         self._context = contextvars.Context()
@@ -300,6 +301,15 @@ class Run:
     def retune(self, **changes) -> None:
         """Change live settings from the next update on: see RunControl.retune."""
         self.control.retune(**changes)
+
+    def _proceed(self, per_epoch: int) -> bool:
+        """RunControl.proceed (a pause, a speed limit, settings changed live): its wait does not
+        count as time trained."""
+        start = time.perf_counter()
+        try:
+            return self.control.proceed(per_epoch, self._retune)
+        finally:
+            self._clock += time.perf_counter() - start
 
     def _retune(self, changes: dict) -> list[Change]:
         return self.trainer.retune(0, **changes)
@@ -365,10 +375,16 @@ class Run:
         def tested() -> float | None:
             return None if trainer.held_out is None else float(trainer._tested[0][0])
 
+        # the time trained is the loop's, between epochs too (the caller's work on each result
+        # included): what a user waits for, less the waits of pauses and speed limits
+        self._clock = time.perf_counter()
         for epoch in range(1, trainer.epochs + 1):
-            if full_batch and control.interrupted and not control.proceed(1, self._retune):
+            if full_batch and control.interrupted and not self._proceed(1):
                 break
             losses = trainer.step_epoch()
+            now = time.perf_counter()
+            trainer.seconds += now - self._clock
+            self._clock = now
             if losses is None:  # cancelled between two batches
                 break
             loss = losses[0]
@@ -397,12 +413,15 @@ def train_together(
     """
     blas.for_training(max((c.threads for c in configs if c.threads), default=None))
     trainer = Trainer(configs)
-    due = time.perf_counter() + every
+    start = time.perf_counter()
+    due = start + every
     stopped = False
     with np.errstate(all="ignore"):
         while trainer.epoch < trainer.epochs and trainer.alive.any():
             trainer.step_epoch()
-            if time.perf_counter() >= due:
+            now = time.perf_counter()
+            trainer.seconds = now - start
+            if now >= due:
                 if progress is not None:
                     progress(trainer)
                 if cancelled is not None and cancelled():

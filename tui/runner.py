@@ -282,6 +282,8 @@ class Runner:
             return None
         record.data = message.data
         record.test_indices = message.test_indices
+        # its speed counts from here: drawing the data and allocating the network is not training
+        record.clock = max(record.clock, message.time)
         return record if record is self.session.current else None
 
     def refused(self, message: TrainingRefused) -> bool:

@@ -142,15 +142,18 @@ class Terminal:
             os.write(self.master, data if isinstance(data, bytes) else data.encode())
             time.sleep(gap)
 
-    def wait_until(self, condition: Callable[[], bool], timeout: float = 20.0) -> float:
-        """Seconds until condition() held; raises TimeoutError with the screen if it never did."""
+    def wait_until(
+        self, condition: Callable[[], bool], timeout: float = 20.0, every: float = 0.005
+    ) -> float:
+        """Seconds until condition() held, asked every ``every`` seconds; raises TimeoutError
+        with the screen if it never did."""
         start = time.monotonic()
         while time.monotonic() - start < timeout:
             if condition():
                 return time.monotonic() - start
             if self.process.poll() is not None and not condition():
                 break
-            time.sleep(0.005)
+            time.sleep(every)
         raise TimeoutError(f"condition not met; screen:\n{self.text()}")
 
     def wait_for(self, text: str, timeout: float = 20.0) -> float:

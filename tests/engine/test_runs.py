@@ -95,6 +95,23 @@ def test_pause_step_resume_and_cancel_from_another_thread():
     assert run.outcome().state is State.STOPPED and len(seen) < 100_000
 
 
+@pytest.mark.parametrize("optimizer", ["gd", "minibatch"])  # held between epochs, or batches
+def test_the_time_trained_is_the_loops_less_the_time_held(optimizer):
+    # train --json's wall_seconds: what a user waits for from the first epoch to the last (the
+    # caller's own work on each epoch included), less the time the run was paused
+    run = Run(Config(epochs=20, optimizer=optimizer))
+    held = threading.Event()
+    run.control.before_wait = held.set
+    run.control.pause()
+    worker = threading.Thread(target=lambda: [time.sleep(0.01) for _ in run])
+    worker.start()
+    assert held.wait(5)
+    time.sleep(0.5)
+    run.control.resume()
+    worker.join(5)
+    assert 0.18 <= run.outcome().seconds < 0.45  # 19 waits between 20 epochs; not the pause
+
+
 def test_making_way_holds_a_running_run_for_a_moment_then_it_goes_on():
     # what the app does on every key: the screen's thread gets the interpreter to itself
     run = Run(Config(epochs=10_000_000))

@@ -2,9 +2,11 @@
 
 import math
 import re
+import time
 
 import pytest
 
+from engine import make_dataset
 from tui.widgets.status import MIN_HEIGHT, MIN_WIDTH
 
 from .helpers import (
@@ -51,6 +53,24 @@ async def test_xor_autostart_reaches_done_with_every_pane_showing():
         assert "1e-2" in figure.y_labels  # 3000 epochs of xor fall through whole decades
         shown = screen_text(app)  # the panes' titles, and the status under them
         assert all(title in shown for title in ("Settings", "Loss", "Samples", "done  epoch"))
+
+
+async def test_the_speed_shown_leaves_out_the_time_the_run_takes_to_set_up(monkeypatch):
+    # a large dataset takes a while to draw: the epochs per second are those of the training
+    import tui.runner
+
+    def slow(config):
+        time.sleep(1.0)
+        return make_dataset(config)
+
+    monkeypatch.setattr(tui.runner, "make_dataset", slow)
+    app = make_app(autostart=True, dataset="xor", epochs=500)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await finished(pilot)
+        record = app.session.current
+        assert record.epoch == 500 and record.wall < 0.5
+        shown = re.search(r"([\d,]+) epochs/s avg", status(app)).group(1)
+        assert int(shown.replace(",", "")) > 1000  # not 500 epochs in over a second
 
 
 async def test_edited_field_is_used_by_the_next_run():

@@ -21,6 +21,7 @@ from engine.sweep import PRESETS, Sweep, preset
 from tui.experiment import Experiment
 from tui.plotting import curves_of, short_loss
 from tui.widgets.plot import Plot, legend_mark
+from tui.widgets.text_field import TextField
 
 from .live import LiveView
 
@@ -71,7 +72,7 @@ class ExperimentsScreen(LiveView):
             yield Select([], allow_blank=True, compact=True, id="sweep-section", prompt="first")
         with Horizontal(classes="sweep-row"):
             yield Label("Vary   ", classes="sweep-label")
-            yield Input(
+            yield TextField(
                 "", compact=True, id="sweep-vary", placeholder="lr=0.01,0.1,1 dataset=linear,xor"
             )
         yield Static("", id="sweep-note", markup=False)

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from engine import WeightsError
+from tui.widgets.text_field import TextField
 
 
 def _file_clobbered(path: Path) -> list[Path]:
@@ -49,7 +50,7 @@ class PathPrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(self.title_text, markup=False)
-            yield Input(self.default, id="prompt-path")
+            yield TextField(self.default, id="prompt-path")
             yield Static("Enter: accept    Escape: cancel", id="prompt-message", markup=False)
 
     def on_mount(self) -> None:

@@ -111,6 +111,19 @@ def test_fifty_restarts_in_a_row(tmp_path):
         assert term.wait_exit() == 0
 
 
+def test_editing_keys_typed_in_one_burst_act_in_order_while_training(tmp_path):
+    # a multiplexer, a paste or a slow SSH link hands the app many keys at once
+    args = [*command(), "--dataset", "linear", "--epochs", "5000000", "--autostart"]
+    with Terminal(args, cwd=str(tmp_path)) as term:
+        term.wait_for("running")
+        term.press("tab", "tab")  # Dataset, CSV file, Samples
+        # ctrl+a ctrl+k (clear), 250, backspace, 7, ctrl+a (home), 1: "1257"
+        term.press(b"\x01\x0b250\x7f7\x011", gap=0)
+        term.wait_until(lambda: re.search(r"Samples\s+1257\b", term.text()) is not None)
+        term.press("ctrl+q")
+        assert term.wait_exit() == 0
+
+
 def test_flags_fill_the_form(tmp_path):
     args = [*command(), "--dataset", "circle", "--lr", "0.25", "--hidden", "8,3", "--loss", "bce"]
     with Terminal(args, cwd=str(tmp_path)) as term:

@@ -26,6 +26,8 @@ from engine.config import SETTINGS
 from engine.datasets import MAX_CSV_BYTES
 from engine.files import UnreadableFile, check_regular
 
+from .text_field import TextField
+
 
 class FieldValidator(Validator):
     """A text field's value, checked by the config's own parser and checks (on ``base``)."""
@@ -113,7 +115,7 @@ class ConfigForm(VerticalScroll, can_focus=False):
                         tooltip=setting.help,
                     )
                 else:
-                    yield Input(
+                    yield TextField(
                         show(value),
                         placeholder=setting.blank,
                         validators=[FieldValidator(name, self._initial)],

@@ -20,6 +20,15 @@ from .files import UnreadableFile, read_regular
 class DataError(ValueError):
     """A dataset file that cannot be used; the message names the file and what is wrong."""
 
+    flag = "--data"
+    """The command-line flag whose value is the cause."""
+
+
+class NothingToTrain(DataError):
+    """The held-out share of the data leaves no sample to train on."""
+
+    flag = "--test-fraction"
+
 
 @dataclass(frozen=True)
 class Dataset:

@@ -67,6 +67,11 @@ def _parse_float(name: str, value: Any) -> Any:
     return value
 
 
+def _number(value: Any) -> str:
+    """A rejected number as it was typed: -1, not -1.0."""
+    return f"{value:g}" if isinstance(value, float) else repr(value)
+
+
 def _is_real(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -92,7 +97,7 @@ def fraction() -> Kind:
 
     def check(name: str, value: Any) -> None:
         if not _is_real(value) or not 0.0 <= value <= 1.0:
-            raise ConfigError(name, f"must be a number from 0 to 1, got {value!r}")
+            raise ConfigError(name, f"must be a number from 0 to 1, got {_number(value)}")
 
     return Kind(_parse_float, check, "F")
 
@@ -108,7 +113,7 @@ def positive_number(optional: bool = False) -> Kind:
         if optional and value is None:
             return
         if not _is_real(value) or not math.isfinite(value) or value <= 0:
-            raise ConfigError(name, f"must be a number > 0, got {value!r}")
+            raise ConfigError(name, f"must be a number > 0, got {_number(value)}")
 
     return Kind(parse, check, "F")
 
@@ -118,7 +123,9 @@ def test_share() -> Kind:
 
     def check(name: str, value: Any) -> None:
         if not _is_real(value) or not 0.0 <= value < 1.0:
-            raise ConfigError(name, f"must be a number from 0 up to 1 (not 1), got {value!r}")
+            raise ConfigError(
+                name, f"must be a number from 0 up to 1 (not 1), got {_number(value)}"
+            )
 
     return Kind(_parse_float, check, "F")
 
@@ -128,7 +135,7 @@ def non_negative_number() -> Kind:
 
     def check(name: str, value: Any) -> None:
         if not _is_real(value) or not math.isfinite(value) or value < 0:
-            raise ConfigError(name, f"must be a number >= 0, got {value!r}")
+            raise ConfigError(name, f"must be a number >= 0, got {_number(value)}")
 
     return Kind(_parse_float, check, "F")
 

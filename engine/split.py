@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .datasets import DataError, Dataset
+from .datasets import Dataset, NothingToTrain
 
 
 def split_stream(seed: int) -> np.random.Generator:
@@ -23,7 +23,7 @@ def split_stream(seed: int) -> np.random.Generator:
 
 def split(data: Dataset, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """(train, test): sorted indices into ``data``; ``test`` is empty for a fraction of 0.
-    Raises DataError when no training sample would be left."""
+    Raises NothingToTrain (a DataError) when no training sample would be left."""
     everything = np.arange(data.n)
     if not fraction:
         return everything, everything[:0]
@@ -36,8 +36,8 @@ def split(data: Dataset, fraction: float, seed: int) -> tuple[np.ndarray, np.nda
     test = np.sort(np.concatenate(chosen))
     train = np.setdiff1d(everything, test)
     if not len(train):
-        raise DataError(
-            f"--test-fraction {fraction:g} leaves no sample to train on ({data.n} in all)"
+        raise NothingToTrain(
+            f"a test fraction of {fraction:g} leaves no sample to train on ({data.n} in all)"
         )
     return train, test
 

@@ -50,6 +50,20 @@ def test_odd_paths_are_one_line_and_status_2_within_a_second(args, flag, reason,
 
 
 @pytest.mark.parametrize(
+    "args, flag, reason",
+    [
+        (["--test-fraction", "0.99"], "--test-fraction", "0.99 leaves no sample to train on"),
+        (["--test-fraction", "-1"], "--test-fraction", "from 0 up to 1 (not 1), got -1\n"),
+        (["--lr", "-1"], "--lr", "must be a number > 0, got -1\n"),
+    ],
+)
+def test_bad_numbers_name_their_flag_and_read_as_typed(args, flag, reason, capsys):
+    assert main(["train", "--dataset", "xor", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"backprop-tui train: {flag}: " in err and reason in err
+
+
+@pytest.mark.parametrize(
     "text", ['dataset = ["xor"]', "lr = [0.1]", "hidden = {a = 1}", "[lr]\nx = 1"]
 )
 def test_wrongly_typed_toml_values_name_the_file_and_setting(text, tmp_path, capsys):

@@ -247,7 +247,7 @@ def input_errors() -> Iterator[None]:
     try:
         yield
     except DataError as error:
-        raise UsageError("--data", str(error)) from None
+        raise UsageError(error.flag, str(error)) from None
     except WeightsError as error:
         raise UsageError("--init-weights", str(error)) from None
     except MemoryBudgetError as error:

@@ -13,7 +13,7 @@ from tui.cli import main
 @pytest.mark.parametrize(
     "args, flag, reason",
     [
-        (["--gamma", "0"], "--gamma", "must be a number > 0, got 0.0"),
+        (["--gamma", "0"], "--gamma", "must be a number > 0, got 0"),
         (["--schedule", "exp", "--gamma", "-0.5"], "--gamma", "must be a number > 0"),
         (["--gamma", "fast"], "--gamma", "must be a number, got 'fast'"),
         (["--step-every", "0"], "--step-every", "must be a whole number from 1"),

@@ -111,7 +111,7 @@ async def test_a_new_setting_is_one_declaration_that_every_surface_shows(monkeyp
     assert beta.dest == "beta" and beta.metavar == "F"
     assert beta.help == "momentum of the update, 0..1 [0.9]"
     # checks and error texts: the same as every setting's
-    with pytest.raises(ConfigError, match="beta: must be a number from 0 to 1, got 2.0"):
+    with pytest.raises(ConfigError, match="beta: must be a number from 0 to 1, got 2"):
         Config.from_values({"beta": "2"}, WithMomentum())
     # the report: its value where it applies, None elsewhere
     assert settings(WithMomentum(optimizer="momentum", beta=0.5))["beta"] == 0.5

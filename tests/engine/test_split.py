@@ -23,7 +23,7 @@ def test_the_split_is_stratified_drawn_from_the_seed_and_the_same_for_any_other_
     runs = [Run(Config(**{**config.to_dict(), "hidden": (3,), "lr": lr})) for lr in (0.1, 3.0)]
     assert all(np.array_equal(r.trainer.splits[0][1], test) for r in runs)
     assert len(split(data, 0.0, 4)[1]) == 0
-    with pytest.raises(DataError, match="--test-fraction"):
+    with pytest.raises(DataError, match="test fraction of 0.99 leaves no sample to train on"):
         split(make_dataset(Config(dataset="xor")), 0.99, 1)
 
 

@@ -367,7 +367,8 @@ class Run:
     def _train(self):
         np.seterr(all="ignore")  # inside self._context: see __init__
         blas.for_training(self.config.threads)  # as training starts, not as the Run is made
-        control, trainer, n = self.control, self.trainer, self.n
+        control, trainer = self.control, self.trainer
+        n = trainer.n  # the samples it trains on: a split's test samples are not among them
         self._over = False
         alive, correct = trainer.alive, trainer.correct
         full_batch = trainer.batch == n  # else the trainer asks the control before each batch

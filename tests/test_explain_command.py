@@ -49,6 +49,16 @@ def test_a_batch_after_steps_is_the_state_the_run_reaches(tmp_path):
     assert np.array_equal(np.array(second["layers"][0]["W"]), run.net.W[0])
 
 
+def test_steps_with_held_out_samples_are_the_runs_steps(tmp_path):
+    # full-batch gd on the samples a split leaves for training: "--steps 2" is after 2 epochs
+    flags = ["--dataset", "xor", "--test-fraction", "0.3"]
+    step = explained(tmp_path, *flags, "--batch", "--steps", "2")
+    run = Run(Config(dataset="xor", test_fraction=0.3))
+    next(run), next(run)
+    assert np.array_equal(np.array(step["layers"][0]["W"]), run.net.W[0])
+    assert len(step["x"]) == run.trainer.n < run.n  # the batch: the training samples only
+
+
 def test_a_minibatch_step_explains_the_next_batch(tmp_path):
     flags = ["--dataset", "linear", "--samples", "20", "--optimizer", "minibatch"]
     step = explained(tmp_path, *flags, "--batch-size", "8", "--batch", "--steps", "4")

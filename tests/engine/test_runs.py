@@ -112,6 +112,15 @@ def test_the_time_trained_is_the_loops_less_the_time_held(optimizer):
     assert 0.18 <= run.outcome().seconds < 0.45  # 19 waits between 20 epochs; not the pause
 
 
+def test_a_run_with_held_out_samples_keeps_its_speed_limit_and_counts_its_training_samples():
+    # full-batch training on the samples a split leaves: paced like any run
+    run = Run(Config(dataset="spiral", epochs=300, test_fraction=0.3), control=RunControl(1000))
+    start = time.perf_counter()
+    results = list(run)
+    assert time.perf_counter() - start >= 0.25  # 300 epochs at 1000 a second
+    assert results[-1].accuracy == run.outcome().accuracy  # of the 70% it trains on
+
+
 def test_making_way_holds_a_running_run_for_a_moment_then_it_goes_on():
     # what the app does on every key: the screen's thread gets the interpreter to itself
     run = Run(Config(epochs=10_000_000))

@@ -83,7 +83,7 @@ def after(run: Run, steps: int, sample: int | None) -> Step:
             f"{steps} is not less than the run's {run.config.epochs} epochs of "
             f"{trainer.batches} updates; raise --epochs",
         )
-    if trainer.batch == run.n:  # an update is an epoch
+    if trainer.batch == trainer.n:  # an update is an epoch
         for _ in range(steps):
             if next(run, None) is None:
                 break

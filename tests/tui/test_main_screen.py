@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from engine import make_dataset
+from engine import Config, make_dataset
+from tui.app import BackpropApp
 from tui.widgets.status import MIN_HEIGHT, MIN_WIDTH
 
 from .helpers import (
@@ -71,6 +72,19 @@ async def test_the_speed_shown_leaves_out_the_time_the_run_takes_to_set_up(monke
         assert record.epoch == 500 and record.wall < 0.5
         shown = re.search(r"([\d,]+) epochs/s avg", status(app)).group(1)
         assert int(shown.replace(",", "")) > 1000  # not 500 epochs in over a second
+
+
+async def test_a_long_status_keeps_to_one_line_at_80_columns():
+    # a speed limit, held-out samples and a schedule: everything the status can say
+    config = Config(dataset="spiral", epochs=2_000_000, test_fraction=0.3, schedule="exp")
+    app = BackpropApp(config, autostart=True, speed=1000)
+    async with app.run_test(size=(80, 24)) as pilot:
+        line = app.main.query_one("#status")
+        await until(pilot, lambda: " test " in status(app) and "lr " in status(app))
+        assert line.size.height == 1 and "\n" not in status(app)  # (the speed makes way)
+        text = status(app)
+        for part in ("running", "epoch ", "/2000000", "loss ", "acc ", " test ", "lr "):
+            assert part in text
 
 
 async def test_edited_field_is_used_by_the_next_run():

@@ -11,20 +11,30 @@ from tui.plotting import percent, short_loss
 from tui.session import RunRecord
 
 
-def status_text(record: RunRecord | None, epochs: int, limit: float | None = None) -> str:
+def status_text(
+    record: RunRecord | None, epochs: int, limit: float | None = None, width: int = 0
+) -> str:
     """The status: state, epoch N/M, loss, accuracy (on the training samples, then on the
     held-out ones: "acc 98% test 91%"), the learning rate where it varies, epochs per second
-    (and the speed limit, if any); hints on a second line."""
-    cap = "" if limit is None else f" (limit {limit:g})"
+    (and the speed limit, if any); hints on a second line. With a ``width``, the first line is
+    made to fit it: shorter words first ("ep/s", "≤1000"), then single spaces, then without
+    the speed."""
     if record is None:
-        return f"ready  epoch 0/{epochs}  loss -  acc -  - epochs/s{cap}"
+        parts = ["ready", f"epoch 0/{epochs}", "loss -", "acc -", "- epochs/s" + cap(limit)]
+        return fit(parts, width)
     loss = "-" if record.loss is None else short_loss(record.loss)
     accuracy = percent(record.outcome.accuracy) if record.epoch else "-"
     if record.outcome.test_accuracy is not None and record.epoch:
         accuracy += f" test {percent(record.outcome.test_accuracy)}"
-    text = f"{record.status()}  epoch {record.epoch}/{record.config.epochs}{record.where()}  "
-    text += f"loss {loss}  "
-    text += f"acc {accuracy}{rate(record)}{speed(record)}" + (cap if record.active else "")
+    parts = [
+        record.status(),
+        f"epoch {record.epoch}/{record.config.epochs}{record.where()}",
+        f"loss {loss}",
+        f"acc {accuracy}",
+        rate(record),
+        speed(record) + (cap(limit) if record.active else ""),
+    ]
+    text = fit([part for part in parts if part], width)
     if record.outcome.saturated and record.state is not State.DIVERGED:
         text += "\nsaturated: every output is stuck at 0 or 1 - the learning rate may be too high"
     elif record.state is State.DIVERGED:
@@ -32,8 +42,34 @@ def status_text(record: RunRecord | None, epochs: int, limit: float | None = Non
     return text
 
 
+def cap(limit: float | None) -> str:
+    return "" if limit is None else f" (limit {limit:g})"
+
+
+SHORTER = (("epochs/s", "ep/s"), (" (limit ", " (≤"))
+
+
+def fit(parts: list[str], width: int = 0) -> str:
+    """The parts two spaces apart, in ``width`` columns if one is given: in shorter words,
+    then one space apart, then without the speed limit, then without the speed (the last
+    part)."""
+    text = "  ".join(parts)
+    if not width or len(text) <= width:
+        return text
+    for long, short in SHORTER:
+        parts = [part.replace(long, short) for part in parts]
+    speed = parts[-1]
+    for last in (speed, speed.split(" (")[0], None):
+        shown = parts[:-1] if last is None else [*parts[:-1], last]
+        for spaces in ("  ", " "):
+            text = spaces.join(shown)
+            if len(text) <= width:
+                return text
+    return text
+
+
 def rate(record: RunRecord) -> str:
-    """The learning rate in force ("  lr 0.0095") where it varies: a schedule other than
+    """The learning rate in force ("lr 0.0095") where it varies: a schedule other than
     constant, or a rate changed live; "" otherwise."""
     outcome = record.outcome
     varies = record.config.schedule != "constant" or any(
@@ -41,7 +77,7 @@ def rate(record: RunRecord) -> str:
     )
     if not varies or outcome.lr is None or not record.epoch:
         return ""
-    return f"  lr {outcome.lr:.3g}"
+    return f"lr {outcome.lr:.3g}"
 
 
 def speed(record: RunRecord) -> str:
@@ -50,14 +86,14 @@ def speed(record: RunRecord) -> str:
     seconds = record.wall
     rate = record.rate if record.active or seconds <= 0 else record.epoch / seconds
     if rate <= 0 or record.state is State.PAUSED or not record.epoch:
-        return "  - epochs/s"
+        return "- epochs/s"
     if rate >= 10:
         text = f"{rate:,.0f} epochs/s"
     elif rate >= 1:
         text = f"{rate:.1f} epochs/s"
     else:
         text = f"{1 / rate:.1f} s/epoch"
-    return f"  {text}" + ("" if record.active else " avg")
+    return text + ("" if record.active else " avg")
 
 
 def _wrapped_lines(text: str, width: int) -> int:
@@ -101,9 +137,9 @@ class StatusLine(Static):
     ) -> None:
         """Show the run; ``epochs()`` gives the next run's epochs when there is no run;
         ``limit`` is the speed limit in epochs per second, if there is one."""
-        text = status_text(record, epochs() if record is None else 0, limit)
         # a new layout only when the height changes: relayout is the costliest redraw
         width = max(self.content_region.width, 1)
+        text = status_text(record, epochs() if record is None else 0, limit, width)
         old = _wrapped_lines(str(self.content), width)
         self.update(text, layout=_wrapped_lines(text, width) != old)
         attention = bool(record and (record.outcome.saturated or record.state is State.DIVERGED))

@@ -139,7 +139,7 @@ def test_bad_flag_for_the_app_is_one_line(tmp_path):
         [*command(), "--lr", "-1"], capture_output=True, text=True, cwd=tmp_path, timeout=60
     )
     assert done.returncode == 2
-    assert done.stderr.strip() == "backprop-tui: --lr: must be a number > 0, got -1.0"
+    assert done.stderr.strip() == "backprop-tui: --lr: must be a number > 0, got -1"
 
 
 def test_every_view_opens_while_training_and_survives_resizes(tmp_path):

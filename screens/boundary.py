@@ -7,7 +7,6 @@ resolution of the panel. The plane spans the data (any range: spiral, gauss, a C
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +19,7 @@ from textual.widgets import Static
 from engine.network import Network
 from engine.plane import extent, grid_outputs
 from tui.session import RunRecord
+from tui.tiles import colour_names
 from tui.widgets.boundary_map import BoundaryMap
 
 from .live import LiveView
@@ -48,7 +48,7 @@ class BoundaryScreen(LiveView):
         yield Static("", id="map-axes", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one(BoundaryMap).shade_mode = bool(os.environ.get("NO_COLOR"))
+        self.query_one(BoundaryMap).shade_mode = self.app.no_color
         self._computed_for: tuple | None = None
         self._axes, self._finite = "", True
         super().on_mount()
@@ -105,7 +105,8 @@ class BoundaryScreen(LiveView):
         elif self.map.shade_mode:
             text = f"0 ' ' · ░ ▒ 1   {self._axes}   m: colours"
         else:
-            text = f"0 blue .. 1 orange   {self._axes}   m: shades"
+            low, high = colour_names(self.app.no_color)
+            text = f"0 {low} .. 1 {high}   {self._axes}   m: shades"
         self.query_one("#map-axes", Static).update(text)
 
     def on_resize(self) -> None:

@@ -11,7 +11,6 @@ tables; they are also what a diverged run (weights not finite) shows.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,7 +30,7 @@ from engine.features import labels
 from engine.network import Network, split_blocks
 from engine.plane import extent, unit_outputs
 from tui.session import RunRecord
-from tui.tiles import Frame, make_frame
+from tui.tiles import Frame, colour_names, make_frame
 from tui.widgets.boundary_map import HIGH, LOW
 from tui.widgets.neuron_tiles import NeuronTiles, TilesCaption
 
@@ -103,7 +102,7 @@ class NetworkScreen(LiveView):
         yield TilesCaption("", id="network-caption", markup=False)
 
     def on_mount(self) -> None:
-        self.tiles.shade_mode = bool(os.environ.get("NO_COLOR"))
+        self.tiles.shade_mode = self.app.no_color
         self._computed_for: tuple | None = None
         self._values = False
         """The user asked for the exact values instead of the picture."""
@@ -131,8 +130,9 @@ class NetworkScreen(LiveView):
         self.query_one("#network").display = tables
         if tables:
             self.query_one("#layers", Static).update(weight_tables(record))
+            low, high = colour_names(self.app.no_color)
             self.caption(
-                "exact weights W (rows: inputs) and biases b: orange > 0, blue < 0 | v: picture"
+                f"weights W (rows: inputs), biases b: {high} > 0, {low} < 0 | v: picture"
                 if finite
                 else "the weights are not finite (the run diverged): no picture to draw"
             )
@@ -155,7 +155,8 @@ class NetworkScreen(LiveView):
 
     def legend(self, record: RunRecord) -> str:
         """The line under the picture: what the tiles and numbers mean, dead and unseen units."""
-        low, high = ("' '", "▒") if self.tiles.shade_mode else ("blue", "orange")
+        shades = ("' '", "▒")
+        low, high = shades if self.tiles.shade_mode else colour_names(self.app.no_color)
         parts = [
             f"{record.config.activation}: {low} low, {high} high",
             "left of a unit: weights in, b bias",

@@ -17,6 +17,13 @@ from engine.network import split_blocks
 LEVELS = 21
 """Shades of each colour: values are rounded to 1/20 before drawing (as the boundary map)."""
 
+
+def colour_names(no_color: bool) -> tuple[str, str]:
+    """What the low and high colours look like: blue and orange; under NO_COLOR, where the
+    terminal draws them in greys, dark and light grey."""
+    return ("dark grey", "light grey") if no_color else ("blue", "orange")
+
+
 MAX_SHOWN = 16
 """Units drawn per layer at most; a wider layer shows its first ones and counts the others."""
 MIN_TILE, MAX_TILE_HEIGHT = (4, 2), 8

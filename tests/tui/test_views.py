@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from engine import Config, Run
 from engine.plane import cell_of
@@ -89,6 +90,28 @@ async def test_boundary_splits_the_linear_plane_along_its_diagonal(monkeypatch):
         cell = lambda r, c: screen.map.render_line(int(r)).crop(int(c), int(c) + 1)  # noqa: E731
         assert list(cell(r0[0], c0[0]))[0].style != list(cell(r1[0], c1[0]))[0].style
         assert threads and not any(threads)  # computed off the UI thread
+
+
+@pytest.mark.parametrize(
+    "no_color, low, high", [(False, "blue", "orange"), (True, "dark", "light")]
+)
+async def test_the_boundary_legend_names_the_colours_the_terminal_draws(
+    no_color, low, high, monkeypatch
+):
+    if no_color:  # the terminal draws every colour in greys
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(autostart=True, dataset="linear", epochs=300)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await finished(pilot)
+        await pilot.press("f3")
+        screen = app.screen
+        await until(pilot, lambda: screen.map.grid is not None)
+        if no_color:  # shades first; m draws it in (grey) colours
+            assert screen.map.shade_mode
+            await pilot.press("m")
+        legend = str(screen.query_one("#map-axes").content)
+        assert legend.startswith(f"0 {low}") and f"1 {high}" in legend
+        assert ("blue" in legend) is not no_color
 
 
 async def test_boundary_spans_data_outside_the_unit_square():

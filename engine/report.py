@@ -5,8 +5,9 @@ and the rows of the summary table, which the command line prints too.
     base_line(configs)                 "base: dataset=xor activation=sigmoid ... seed=1 loss=mse"
     table_rows(runs, names)            the summary's cells per run, and its notes
 
-loss_history.csv has one column per run, headed by its label, and one row per epoch (row k is
-epoch k); a run that stopped earlier leaves its later cells empty. summary.md states the
+loss_history.csv has one column per run, headed by its label (and one more, "<label> test", for
+its test loss where it holds samples out), and one row per epoch (row k is epoch k); a run that
+stopped earlier leaves its later cells empty. summary.md states the
 settings the runs share above the table, and notes settings that had no effect below it.
 """
 
@@ -142,14 +143,20 @@ def run_notes(config: Config, outcome: Outcome) -> list[str]:
 
 
 def history_csv(runs: Runs, names: Sequence[str]) -> str:
-    """One column per run (headed by its label), one row per epoch; a run whose history was
-    thinned (engine.outcome) fills only the rows of the epochs it kept."""
+    """One column per run (headed by its label), one row per epoch; a run with held-out
+    samples has a second column, its test loss, headed "<label> test". A run whose history
+    was thinned (engine.outcome) fills only the rows of the epochs it kept."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(names)
-    columns = [
-        dict(zip(outcome.history_epochs().tolist(), outcome.loss_history)) for _, outcome in runs
-    ]
+    header, columns = [], []
+    for (_, outcome), name in zip(runs, names):
+        epochs = outcome.history_epochs().tolist()
+        header.append(name)
+        columns.append(dict(zip(epochs, outcome.loss_history)))
+        if len(outcome.test_loss_history):
+            header.append(f"{name} test")
+            columns.append(dict(zip(epochs, outcome.test_loss_history)))
+    writer.writerow(header)
     for epoch in range(1, max((o.epochs_run for _, o in runs), default=0) + 1):
         writer.writerow([repr(float(c[epoch])) if epoch in c else "" for c in columns])
     return out.getvalue()
@@ -180,7 +187,8 @@ def summary_markdown(
     runs: Runs, names: Sequence[str], title: str | None = None, figures: Figures = ()
 ) -> str:
     """The base settings, then a Markdown table (setting and COLUMNS), then any notes, then
-    the figures, each under its caption."""
+    the settings changed while a run trained (Outcome.changes), then the figures, each under
+    its caption."""
     rows, notes = table_rows(runs, names)
     shown = columns(runs)
     lines = [f"# {title}", ""] if title else []
@@ -196,6 +204,14 @@ def summary_markdown(
         lines.append(f"| {name.replace('|', '/')} | " + " | ".join(cells_) + " |")
     if notes:
         lines += ["", *notes]
+    changed = [
+        (name, outcome.changes) for (_, outcome), name in zip(runs, names) if outcome.changes
+    ]
+    if changed:
+        lines += ["", "## Settings changed while training", ""]
+        for name, changes in changed:
+            said = "; ".join(f"after epoch {c.epoch}, {c.setting} = {c.value}" for c in changes)
+            lines.append(f"- {name}: {said}")
     if figures:
         lines += ["", "## Figures"]
         for caption, name in figures:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from engine import Config, Run
 from engine.sweep import preset
 from tui.cli import main
 
@@ -197,6 +198,19 @@ def test_vary_writes_files_that_parse_back(tmp_path, capsys):
     for setting in ("lr", "hidden"):
         chart = (out / f"chart_{setting}.txt").read_text()
         assert "log10(loss)" in chart and "\x1b" not in chart
+
+
+def test_held_out_runs_write_their_test_loss_beside_their_loss(tmp_path, capsys):
+    out = tmp_path / "report"
+    flags = ["--dataset", "gauss", "--test-fraction", "0.3", "--epochs", "50", "--jobs", "1"]
+    assert main(["sweep", *flags, "--vary", "lr=0.5,2", "--out", str(out)]) == 0
+    rows = list(csv.reader((out / "loss_history.csv").read_text().splitlines()))
+    assert len(rows[0]) == 4 and rows[0][1] == rows[0][0] + " test"
+    for k, lr in enumerate((0.5, 2.0)):  # each run's loss, then its test loss, as run alone
+        run = Run(Config(dataset="gauss", test_fraction=0.3, epochs=50, lr=lr))
+        outcome = (list(run), run.outcome())[1]
+        assert [float(row[2 * k]) for row in rows[1:]] == list(outcome.loss_history)
+        assert [float(row[2 * k + 1]) for row in rows[1:]] == list(outcome.test_loss_history)
 
 
 def test_sweep_definition_saved_and_reused(tmp_path, capsys):

@@ -305,3 +305,20 @@ def test_retuning_one_run_of_a_batch_is_retuning_it_alone(optimizer, batch):
         assert together.changes[k] == single.changes[0]
     assert [len(together.lr_history(k)) for k in range(3)] == [0, 25, 25]
     assert together.changes[1] == [Change(9, n, v) for n, v in change.items()]
+
+
+def test_a_reports_summary_lists_the_settings_changed_while_training(tmp_path):
+    from engine.report import write_report
+
+    runs = []
+    for changes in ({}, {10: {"lr": "0.5"}, 20: {"l2": "0.01"}}):
+        run = Run(Config(dataset="xor", epochs=30))
+        for result in run:
+            if result.epoch in changes:
+                run.retune(**changes[result.epoch])
+        runs.append((run.config, run.outcome()))
+    write_report(tmp_path, runs)
+    lines = (tmp_path / "summary.md").read_text().splitlines()
+    listed = lines[lines.index("## Settings changed while training") + 2 :]
+    assert len([line for line in listed if line.startswith("- ")]) == 1  # the retuned run only
+    assert listed[0].endswith(": after epoch 10, lr = 0.5; after epoch 20, l2 = 0.01")

@@ -266,8 +266,10 @@ async def test_reset_and_scale_keys():
         await finished(pilot)
         chart = app.main.chart
         assert chart.log_scale and chart.series[1].max() < 0  # log10 of losses below 1
+        assert "Loss (log scale, ^y: linear)" in screen_text(app)  # the title says the key
         await pilot.press("ctrl+y")
         assert not chart.log_scale and chart.series[1].min() > 0  # the losses themselves
+        await on_screen(pilot, "Loss (linear, ^y: log)")
         await pilot.press("ctrl+l")
         assert status(app).startswith("ready") and chart.epochs == 0
         assert app.main.table.predictions is None

@@ -125,12 +125,22 @@ class LossChart(Plot):
             curves[1].line = False
         rules = [epoch + 1 for epoch in self.changed_at]  # the change's first epoch
         self.show(curves, log=self.log_scale, rules=rules)
-        title = "Loss (log scale)" if self.log_scale else "Loss"
-        if tested:
-            title += f"  {self.legend()}"
+        self.border_title = self.title(tested)
+
+    def title(self, tested: bool) -> str:
+        """ "Loss (log scale, ^y: linear)", then what the curves and the dotted rules are; the
+        key's hint (and "scale") make way where the border has no room for them."""
+        scale, other = ("log scale", "linear") if self.log_scale else ("linear", "log")
+        after = f"  {self.legend()}" if tested else ""
+        shown = len("  ⠒ training  + test") if tested else 0
         if self.changed_at:
-            title += "  ┆ changed" if not getattr(self.app, "plain", False) else "  : changed"
-        self.border_title = title
+            after += "  ┆ changed" if not getattr(self.app, "plain", False) else "  : changed"
+            shown += len("  ┆ changed")
+        short = scale.split()[0]
+        heads = [f"Loss ({scale}, ^y: {other})", f"Loss ({short}, ^y: {other})", f"Loss ({scale})"]
+        room = self.size.width - 4
+        head = next((h for h in heads if len(h) + shown <= room), f"Loss ({short})")
+        return head + after
 
     def legend(self) -> str:
         """What the two curves are, by the marks they are drawn with."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Label, ProgressBar, Select, Static
 
@@ -55,6 +56,14 @@ class ExperimentsScreen(LiveView):
     """Run a sweep and watch its curves fill in."""
 
     HEADING = "Experiments: ctrl+r runs a sweep, ctrl+g stops it; f4 re-opens its runs"
+    BINDINGS = [
+        Binding(
+            "t",
+            "toggle_test",
+            "Test/training",
+            tooltip="Runs with held-out samples: chart their test loss or their training loss",
+        )
+    ]
     KEY_NAMES = {"main('train')": "Run sweep", "stop": "Stop sweep"}
     """What the app's keys do here, as the key bar names them."""
 
@@ -83,6 +92,8 @@ class ExperimentsScreen(LiveView):
 
     def on_mount(self) -> None:
         self._sections: list[str] = []
+        self.test = True
+        """Runs with held-out samples are charted by their test loss (t: by training loss)."""
         legend = self.query_one("#sweep-legend", DataTable)
         for column in ("", "run", "loss", "end"):
             legend.add_column(column, key=column)
@@ -136,6 +147,10 @@ class ExperimentsScreen(LiveView):
             self.say(f"Vary: {error}")
             return None
 
+    def action_toggle_test(self) -> None:
+        self.test = not self.test
+        self.tick(force=True)
+
     def say(self, text: str) -> None:
         self.query_one("#sweep-note", Static).update(text)
 
@@ -173,10 +188,13 @@ class ExperimentsScreen(LiveView):
             self.say("Pick a preset or type what to vary, then ctrl+r.")
         else:
             self._set_sections(experiment.sweeps)
+            tested = shown is not None and any(c.test_fraction for c in shown[1])
+            other = "training" if self.test else "test"
             self.say(
                 f"sweep {experiment.sweep_id}: {experiment.state}, "
                 f"{experiment.finished}/{experiment.total} runs"
                 + (f" - {experiment.error}" if experiment.error else "")
+                + (f"   t: chart the {other} loss" if tested else "")
                 + ("\nbase: " + describe_base(shown[1]) if shown else "")
             )
         self.plot(experiment, shown)
@@ -199,6 +217,7 @@ class ExperimentsScreen(LiveView):
         legend.clear()
         self.series_labels = []
         outcomes = []
+        test = self.test and shown is not None and any(c.test_fraction for c in shown[1])
         if shown is not None:
             sweep, configs, _ = shown
             for config in configs:
@@ -210,8 +229,14 @@ class ExperimentsScreen(LiveView):
                 name = curve_name(sweep, config)
                 self.series_labels.append(name)
                 end = "div" if run.diverged else "sat" if run.saturated else ""
-                loss = "-" if run.final_loss is None else short_loss(run.final_loss)
+                history = run.test_loss_history if test else run.loss_history
+                loss = short_loss(history[-1]) if len(history) else "-"
                 legend.add_row(legend_mark(index), Text(name), loss, end)
+        header = "test" if test else "loss"
+        if str(legend.columns["loss"].label) != header:
+            legend.columns["loss"].label = Text(header)
+            legend.refresh()
         last = max((c.epochs for c in shown[1]), default=None) if shown else None
-        chart.show(curves_of(outcomes, chart.size.width), x_last=last)
-        chart.border_title = f"{shown[2]} (log loss)" if shown else "no sweep yet"
+        chart.show(curves_of(outcomes, chart.size.width, test), x_last=last)
+        what = "test loss" if test else "log loss"
+        chart.border_title = f"{shown[2]} ({what})" if shown else "no sweep yet"

@@ -29,10 +29,11 @@ def epoch_axis(plt, epochs: int) -> None:
     plt.xlabel("epoch")
 
 
-def log_losses(outcome: Outcome, points: int) -> tuple[np.ndarray, np.ndarray]:
+def log_losses(outcome: Outcome, points: int, test: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """(epochs, log10 losses) of about ``points`` evenly spread values of a run's loss history
-    (thinned or not), finite ones only."""
-    values = np.asarray(outcome.loss_history, dtype=np.float64)
+    (thinned or not; ``test``: of its held-out samples' loss history), finite ones only."""
+    history = outcome.test_loss_history if test else outcome.loss_history
+    values = np.asarray(history, dtype=np.float64)
     index = downsample(len(values), points)
     logs = log_values(values[index])
     finite = np.isfinite(logs)
@@ -56,12 +57,12 @@ def overlay(plt, curves: list[tuple[str, Outcome]], points: int, title: str) -> 
     return "   ".join(legend)
 
 
-def curves_of(outcomes: list[Outcome], width: int) -> list[Curve]:
-    """Log-scale curves of runs' loss histories for a Plot ``width`` columns wide, each with
-    the marker of its place (tui.canvas.MARKERS)."""
+def curves_of(outcomes: list[Outcome], width: int, test: bool = False) -> list[Curve]:
+    """Log-scale curves of runs' loss histories (``test``: their test loss histories) for a
+    Plot ``width`` columns wide, each with the marker of its place (tui.canvas.MARKERS)."""
     curves = []
     for i, outcome in enumerate(outcomes):
-        epochs, values = log_losses(outcome, max(width, 20))
+        epochs, values = log_losses(outcome, max(width, 20), test)
         curves.append(Curve(epochs, values, MARKERS[i % len(MARKERS)]))
     return curves
 

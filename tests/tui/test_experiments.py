@@ -1,5 +1,7 @@
 """The Experiments screen: a preset or a custom sweep, run in the background, cancelled, rerun."""
 
+import numpy as np
+
 from engine.sweep import PRESETS
 from screens.experiments import ExperimentsScreen
 from screens.runs import RunsScreen
@@ -102,3 +104,32 @@ async def test_custom_sweep_over_the_forms_settings_and_bad_settings():
         await until(pilot, lambda: screen.series_labels == ["lr=0.5", "lr=2"])
         await on_screen(pilot, "sweep seed=1")
         await on_screen(pilot, "epochs=150")
+
+
+async def test_held_out_runs_are_charted_by_their_test_loss_and_t_switches_to_training():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        screen = app.screen
+        await pick_preset(pilot, list(PRESETS).index("regularisation"))
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: app.experiment.state == "done", timeout=120)
+        await on_screen(pilot, "regularisation dataset=spiral (test loss)")
+        await on_screen(pilot, "t: chart the training loss")
+        chart = screen.query_one("#sweep-chart")
+        _, configs, _ = screen.shown(app.experiment)  # the panel's runs, in the legend's order
+        runs = [app.experiment.runs[c] for c in configs]
+        assert len(runs) == 4 and all(c.dataset == "spiral" for c in configs)
+        # the curves are the test losses (log10), the legend their last values
+        await until(pilot, lambda: [c.x[-1] for c in chart.curves] == [2000] * 4)
+        drawn = [curve.y for curve in chart.curves]
+        tests = [np.log10(run.test_loss_history) for run in runs]
+        assert all(np.isclose(d[-1], t[-1]) for d, t in zip(drawn, tests))
+        legend = screen.query_one("#sweep-legend")
+        assert str(legend.columns["loss"].label) == "test"
+        await pilot.press("t")
+        await on_screen(pilot, "regularisation dataset=spiral (log loss)")
+        drawn = [curve.y for curve in chart.curves]
+        trains = [np.log10(run.loss_history) for run in runs]
+        assert all(np.isclose(d[-1], t[-1]) for d, t in zip(drawn, trains))
+        assert str(legend.columns["loss"].label) == "loss"

@@ -265,3 +265,16 @@ async def test_a_views_own_key_again_goes_back_to_the_main_screen():
         await until(pilot, lambda: isinstance(app.screen, BoundaryScreen))
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is app.main)
+
+
+async def test_a_views_status_is_fitted_to_its_width_once_it_has_one():
+    app = make_app(autostart=True, dataset="xor", epochs=300)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await finished(pilot)
+        for key in ("f4", "f2"):  # each view's status line is new, and laid out after it shows
+            await pilot.press(key)
+            await on_screen(pilot, "epochs/s avg")
+        await pilot.resize_terminal(60, 24)  # narrower: shorter words, one line kept
+        await until(pilot, lambda: "epochs/s" not in screen_text(app).splitlines()[-2])
+        assert screen_text(app).splitlines()[-2].strip().startswith("done epoch 300/300 loss")
+        assert screen_text(app).splitlines()[-2].strip().endswith(" ep/s avg")

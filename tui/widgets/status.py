@@ -120,6 +120,8 @@ class StatusLine(Static):
 
     def __init__(self, content: str = "", **kwargs) -> None:
         super().__init__(content, markup=False, **kwargs)
+        self._shown: tuple | None = None
+        """What show() was last given: shown again, fitted, when the width changes."""
 
     DEFAULT_CSS = """
     StatusLine {
@@ -137,11 +139,18 @@ class StatusLine(Static):
     ) -> None:
         """Show the run; ``epochs()`` gives the next run's epochs when there is no run;
         ``limit`` is the speed limit in epochs per second, if there is one."""
-        # a new layout only when the height changes: relayout is the costliest redraw
-        width = max(self.content_region.width, 1)
+        self._shown = (record, epochs, limit)
+        # fitted to the line's width once it has one (before its first layout it has none)
+        width = self.content_region.width
         text = status_text(record, epochs() if record is None else 0, limit, width)
+        # a new layout only when the height changes: relayout is the costliest redraw
+        width = max(width, 1)
         old = _wrapped_lines(str(self.content), width)
         self.update(text, layout=_wrapped_lines(text, width) != old)
         attention = bool(record and (record.outcome.saturated or record.state is State.DIVERGED))
         self.set_class(attention, "-attention")
         self.set_class(bool(record and record.state is State.FAILED), "-error")
+
+    def on_resize(self) -> None:
+        if self._shown is not None:
+            self.show(*self._shown)  # fitted to the new width

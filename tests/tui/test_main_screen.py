@@ -80,10 +80,10 @@ async def test_a_long_status_keeps_to_one_line_at_80_columns():
     app = BackpropApp(config, autostart=True, speed=1000)
     async with app.run_test(size=(80, 24)) as pilot:
         line = app.main.query_one("#status")
-        await until(pilot, lambda: " test " in status(app) and "lr " in status(app))
-        assert line.size.height == 1 and "\n" not in status(app)  # (the speed makes way)
+        await until(pilot, lambda: " test " in status(app) and "epochs/s" in status(app))
+        assert line.size.height == 1 and "\n" not in status(app)  # (the rate makes way)
         text = status(app)
-        for part in ("running", "epoch ", "/2000000", "loss ", "acc ", " test ", "lr "):
+        for part in ("running", "epoch ", "/2000000", "loss ", "acc ", " test ", " epochs/s"):
             assert part in text
 
 

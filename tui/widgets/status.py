@@ -17,8 +17,7 @@ def status_text(
     """The status: state, epoch N/M, loss, accuracy (on the training samples, then on the
     held-out ones: "acc 98% test 91%"), the learning rate where it varies, epochs per second
     (and the speed limit, if any); hints on a second line. With a ``width``, the first line is
-    made to fit it: shorter words first ("ep/s", "≤1000"), then single spaces, then without
-    the speed."""
+    made to fit it where it can (see :func:`fit`)."""
     if record is None:
         parts = ["ready", f"epoch 0/{epochs}", "loss -", "acc -", "- epochs/s" + cap(limit)]
         return fit(parts, width)
@@ -31,10 +30,9 @@ def status_text(
         f"epoch {record.epoch}/{record.config.epochs}{record.where()}",
         f"loss {loss}",
         f"acc {accuracy}",
-        rate(record),
         speed(record) + (cap(limit) if record.active else ""),
     ]
-    text = fit([part for part in parts if part], width)
+    text = fit(parts, width, rate(record))
     if record.outcome.saturated and record.state is not State.DIVERGED:
         text += "\nsaturated: every output is stuck at 0 or 1 - the learning rate may be too high"
     elif record.state is State.DIVERGED:
@@ -46,26 +44,24 @@ def cap(limit: float | None) -> str:
     return "" if limit is None else f" (limit {limit:g})"
 
 
-SHORTER = (("epochs/s", "ep/s"), (" (limit ", " (≤"))
-
-
-def fit(parts: list[str], width: int = 0) -> str:
-    """The parts two spaces apart, in ``width`` columns if one is given: in shorter words,
-    then one space apart, then without the speed limit, then without the speed (the last
-    part)."""
-    text = "  ".join(parts)
+def fit(parts: list[str], width: int = 0, optional: str = "") -> str:
+    """The parts two spaces apart (``optional``, the rate, before the last, the speed), in
+    ``width`` columns if one is given: then one space apart, then with the speed limit as
+    "(≤1000)", then without it, then without ``optional``. What still does not fit wraps to a
+    second line: the state, epoch, loss, accuracy and speed are always shown."""
+    speed, rest = parts[-1], parts[:-1]
+    full = [*rest, optional, speed] if optional else parts
+    text = "  ".join(full)
     if not width or len(text) <= width:
         return text
-    for long, short in SHORTER:
-        parts = [part.replace(long, short) for part in parts]
-    speed = parts[-1]
-    for last in (speed, speed.split(" (")[0], None):
-        shown = parts[:-1] if last is None else [*parts[:-1], last]
+    short, lean = speed.replace(" (limit ", " (≤"), speed.split(" (limit ")[0]
+    extra = [optional] if optional else []
+    for shown in (full, [*rest, *extra, short], [*rest, *extra, lean], [*rest, lean]):
         for spaces in ("  ", " "):
             text = spaces.join(shown)
             if len(text) <= width:
                 return text
-    return text
+    return " ".join(full)
 
 
 def rate(record: RunRecord) -> str:

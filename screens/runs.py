@@ -46,6 +46,12 @@ class RunsScreen(LiveView):
         Binding(
             "e", "export", "Export", tooltip="Write CSV, JSON, Markdown, figures of marked runs"
         ),
+        Binding(
+            "t",
+            "toggle_test",
+            "Test/training",
+            tooltip="Runs with held-out samples: overlay their test loss or their training loss",
+        ),
     ]
 
     def compose_view(self) -> ComposeResult:
@@ -55,6 +61,8 @@ class RunsScreen(LiveView):
 
     def on_mount(self) -> None:
         self._columns: tuple[str, ...] = ()
+        self.test = False
+        """The overlay shows the marked runs' test loss (t), not their training loss."""
         self.query_one(DataTable).focus()
         super().on_mount()
 
@@ -122,12 +130,20 @@ class RunsScreen(LiveView):
         plot = self.query_one("#overlay", Plot)
         marked = self.marked_runs()
         self.series_labels = labels([r.config for r in marked]) if marked else []
-        plot.show(curves_of([r.outcome for r in marked], plot.size.width))
+        tested = any(r.outcome.test_accuracy is not None for r in marked)
+        test = self.test and tested
+        plot.show(curves_of([r.outcome for r in marked], plot.size.width, test))
+        what = "Test loss" if test else "Loss"
+        hint = f", t: {'training' if test else 'test'}" if tested else ""
         plot.border_title = (
-            f"Loss (log scale) of {len(marked)} marked runs: markers in the curve column"
+            f"{what} (log scale{hint}), {len(marked)} marked: markers in the curve column"
             if marked
             else "Loss of the marked runs: space marks the run under the cursor"
         )
+
+    def action_toggle_test(self) -> None:
+        self.test = not self.test
+        self.tick(force=True)
 
     def action_mark(self) -> None:
         run_id = self.selected_id()

@@ -107,3 +107,21 @@ def _inside_plot(text: str, panel: int) -> list[str]:
             body = half.split("┤", 1)[1] if "┤" in half else half.split("│")[2]
             inside.append(body.split("│")[0])
     return inside
+
+
+async def test_the_runs_overlay_shows_the_test_loss_on_t():
+    config = dict(dataset="gauss", test_fraction=0.3, epochs=400)
+    app = make_app(autostart=True, **config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await finished(pilot)
+        await pilot.press("f4", "a")  # mark every run
+        screen = app.screen
+        plot = screen.query_one("#overlay")
+        await until(pilot, lambda: len(plot.curves) == 1 and "t: test" in plot.border_title)
+        run = Run(Config(**config))
+        outcome = (list(run), run.outcome())[1]
+        assert np.isclose(plot.curves[0].y[-1], np.log10(outcome.loss_history[-1]))
+        await pilot.press("t")
+        await until(pilot, lambda: plot.border_title.startswith("Test loss"))
+        assert np.isclose(plot.curves[0].y[-1], np.log10(outcome.test_loss_history[-1]))
+        assert "Test loss (log scale, t: training), 1 marked" in screen_text(app)

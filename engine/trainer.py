@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import copy
 import itertools
-import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
+from .books import SATURATION_EPS, SATURATION_HINT, SATURATION_WINDOW, EpochBooks, saturated
 from .config import Config
 from .datasets import DATASETS, Dataset, load_csv
 from .live import LiveSettings
@@ -39,25 +39,17 @@ from .penalty import Penalty
 from .split import HeldOut, split, subset
 from .weights import load_weights
 
-HALF = np.array(0.5)
-SATURATION_WINDOW = 50
-"""Epochs between saturation checks; the loss must not have fallen over one window."""
-SATURATION_EPS = 1e-3
-"""An output within this of 0 or 1 counts as saturated."""
-SATURATION_HINT = (
-    "outputs saturated at 0 or 1 and the loss is stuck: the learning rate may be too high"
-)
-
-
-def saturated(p: np.ndarray, y: np.ndarray, old_loss, new_loss) -> np.ndarray:
-    """Per run (p, y of shape (..., n)): some sample is wrong, every output is within
-    SATURATION_EPS of 0 or 1, and the loss has not fallen from ``old_loss`` (SATURATION_WINDOW
-    epochs ago) to ``new_loss`` -- the sigmoid's gradient has vanished, the run is stuck."""
-    with np.errstate(all="ignore"):
-        wrong = np.count_nonzero((p >= 0.5) != (y == 1.0), axis=-1) > 0
-        stuck = np.all(np.minimum(p, 1.0 - p) < SATURATION_EPS, axis=-1)
-        falling = np.asarray(new_loss) < np.asarray(old_loss) * (1 - 1e-6)
-    return wrong & stuck & ~falling
+# saturated and its constants are engine.books'; they import from here too, as they did
+__all__ = [
+    "SATURATION_EPS",
+    "SATURATION_HINT",
+    "SATURATION_WINDOW",
+    "Trainer",
+    "batch_key",
+    "make_dataset",
+    "saturated",
+    "seed_streams",
+]
 
 
 def seed_streams(seed: int) -> tuple[np.random.Generator, ...]:
@@ -89,7 +81,7 @@ def batch_key(config: Config, n: int) -> tuple:
     return key
 
 
-class Trainer(LiveSettings):
+class Trainer(EpochBooks, LiveSettings):
     """K compatible runs (see :func:`batch_key`) and their books: losses, divergence,
     saturation, the first epoch at 100%.
 
@@ -308,73 +300,6 @@ class Trainer(LiveSettings):
             index = np.broadcast_to(order, source.shape)
             np.copyto(seen, np.take_along_axis(source, index, axis=-1))
 
-    def _book(self, losses: np.ndarray) -> None:
-        """Record one epoch: losses, accuracy, divergence, saturation, first epoch at 100%.
-
-        The common case (every number finite, every run alive) costs a few NumPy calls; the
-        per-run bookkeeping of divergence runs only when a number is not finite."""
-        epoch = self.epoch = self.epoch + 1
-        if epoch > len(self._history):
-            size = min(2 * len(self._history), self.epochs)
-            arrays = (self._history, self._rights, self._squares, self._penalties, self._tests)
-            self._history, self._rights, self._squares, self._penalties, self._tests = (
-                _grown(a, size, epoch - 1) for a in arrays
-            )
-            self._lrs = _grown(self._lrs, size, epoch - 1)
-        self._history[epoch - 1] = losses
-        if self._recording:
-            self._lrs[epoch - 1] = self._rates
-        if self._tested is not None:
-            self._tests[epoch - 1, :, 0], self._tests[epoch - 1, :, 1] = self._tested
-        if self.penalty is not None:
-            self._penalties[epoch - 1] = self._penalty_sum / self.n
-            self._penalty_sum[...] = 0.0
-        if self.record_norms:
-            np.copyto(self._grads[self._pending], self._grad)
-            self._pending += 1
-            if self._pending == len(self._grads):
-                self._sum_norms()
-        np.greater_equal(self._p, HALF, self._predicted)
-        right = np.equal(self._predicted, self._seen[2], self._predicted)
-        if self.single:
-            self.correct[0] = np.count_nonzero(right)
-        else:
-            self.correct = np.count_nonzero(right, axis=(1, 2))
-        self._rights[epoch - 1] = self.correct
-        weight_sums = self.net.theta @ self._ones
-        alive = self.alive
-        # one run: plain floats, a tenth of the cost of NumPy's reductions on one number
-        total = losses[0] + weight_sums if self.single else np.add.reduce(losses + weight_sums)
-        if math.isfinite(total):
-            self._perfect(alive, epoch)
-        else:
-            lost = alive & ~np.isfinite(losses)
-            self._diverge(lost, epoch)  # a non-finite loss: this epoch does not count
-            self._perfect(alive, epoch)
-            self._diverge(alive & ~np.isfinite(np.reshape(weight_sums, -1)), epoch)
-        if epoch % SATURATION_WINDOW == 0 and alive.any():
-            # the pass's predictions, in the order it saw the samples
-            p, y = self._p.reshape(len(alive), -1), self._seen[1].reshape(len(alive), -1)
-            old = self._history[epoch - SATURATION_WINDOW]
-            self.saturated[alive] = saturated(p, y, old, losses)[alive]
-
-    def _perfect(self, alive: np.ndarray, epoch: int) -> None:
-        """Note the epoch as the first at 100% for live runs that got every sample right."""
-        if self.single:
-            if self._awaiting_perfect and alive[0] and self.correct[0] == self.n:
-                self._first_perfect[0], self._awaiting_perfect = epoch, False
-        elif self._awaiting_perfect:
-            hits = alive & (self.correct == self.n) & (self._first_perfect == 0)
-            if hits.any():
-                self._first_perfect[hits] = epoch
-                self._awaiting_perfect = bool(np.any(self._first_perfect == 0))
-
-    def _diverge(self, which: np.ndarray, epoch: int) -> None:
-        """Runs ``which`` stop at ``epoch``: a loss or a weight is no longer finite."""
-        for k in np.flatnonzero(which):
-            self.diverged_at[k] = epoch
-        self.alive &= ~which
-
     # --- results ---------------------------------------------------------------------------------
 
     def epochs_run(self, k: int) -> int:
@@ -411,18 +336,6 @@ class Trainer(LiveSettings):
     def accuracies(self, k: int) -> np.ndarray:
         """Run k's accuracy per epoch so far: the fraction of its pass's samples it got right."""
         return self._rights[: self.epochs_run(k), k] / self.n
-
-    def _sum_norms(self) -> None:
-        """Sum the buffered gradients' squares per layer into their epochs' rows."""
-        rows, first = self._pending, self.epoch - self._pending
-        if not rows:
-            return
-        grads = self._grads[:rows]
-        target = self._squares[first : first + rows].reshape(*grads.shape[:-1], -1)
-        with np.errstate(all="ignore"):  # a diverged run's gradient overflows
-            np.multiply(grads, grads, out=grads)
-            np.dot(grads, self._layer_of, target)
-        self._pending = 0
 
     def grad_norms(self, k: int, start: int = 0) -> np.ndarray:
         """Run k's gradient norm per epoch and layer (epochs, layers): the Frobenius norm of
@@ -504,10 +417,3 @@ class Trainer(LiveSettings):
             changes=tuple(self.changes[k]),
             **tested,
         )
-
-
-def _grown(array: np.ndarray, size: int, kept: int) -> np.ndarray:
-    """A longer copy (``size`` rows) of an array of per-epoch rows, its first ``kept`` filled."""
-    grown = np.empty((size, *array.shape[1:]), dtype=array.dtype)
-    grown[:kept] = array[:kept]
-    return grown

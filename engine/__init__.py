@@ -12,6 +12,7 @@ engine/textbook.py is the same maths written to be read; the rest is that maths 
 from .activations import ACTIVATIONS
 from .blas import DEFAULT_THREADS, use_threads
 from .config import Config, ConfigError, load_toml, save_toml
+from .control import RunControl
 from .datasets import DATASETS, DataError, Dataset, load_csv
 from .losses import LOSSES
 from .network import Network, Workspace
@@ -19,7 +20,7 @@ from .optimizers import OPTIMIZERS
 from .outcome import Change, Outcome, State
 from .schedules import SCHEDULES
 from .trainer import Trainer, make_dataset
-from .training import EpochResult, Run, RunControl, Snapshot, train_together
+from .training import EpochResult, Run, Snapshot, train_together
 from .weights import WeightsError, load_weights, save_weights
 
 __all__ = [

@@ -325,7 +325,7 @@ def applies(name: str, config: Config) -> bool:
 
 
 LIVE: tuple[str, ...] = tuple(name for name, s in SETTINGS.items() if s.live)
-"""The settings that can change while a run trains (engine.training.RunControl.retune)."""
+"""The settings that can change while a run trains (engine.control.RunControl.retune)."""
 
 
 # --- TOML files: read by tomllib, written by tomli-w --------------------------------------------

@@ -79,7 +79,7 @@ class Outcome:
     diverged_at: int | None = None
     """The epoch whose loss or weights stopped being finite."""
     saturated: bool = False
-    """Every output stuck at 0 or 1 and the loss no longer falling (see engine.training)."""
+    """Every output stuck at 0 or 1 and the loss no longer falling (see engine.books.saturated)."""
     dead_units: int | None = None
     """Hidden units whose output was 0 on every sample at the final weights (a dead ReLU), where
     counted (sweeps count them: engine.parallel); None where not counted or the run diverged."""

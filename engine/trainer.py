@@ -21,44 +21,36 @@ one it has alone, to the bit. A single run (K = 1) has no model axis at all: its
 from __future__ import annotations
 
 import copy
-import dataclasses
 import itertools
-import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from .config import LIVE, Config, ConfigError
+from .books import SATURATION_EPS, SATURATION_HINT, SATURATION_WINDOW, EpochBooks, saturated
+from .config import Config
 from .datasets import DATASETS, Dataset, load_csv
+from .live import LiveSettings
 from .losses import LOSSES
 from .network import Network, Workspace, block_shapes
 from .optimizers import OPTIMIZERS
-from .outcome import Change, Outcome, State, ended
+from .outcome import Change
 from .penalty import Penalty
-from .schedules import SCHEDULES, gamma_of
+from .results import TrainerResults
 from .split import HeldOut, split, subset
 from .weights import load_weights
 
-HALF = np.array(0.5)
-SATURATION_WINDOW = 50
-"""Epochs between saturation checks; the loss must not have fallen over one window."""
-SATURATION_EPS = 1e-3
-"""An output within this of 0 or 1 counts as saturated."""
-SATURATION_HINT = (
-    "outputs saturated at 0 or 1 and the loss is stuck: the learning rate may be too high"
-)
-
-
-def saturated(p: np.ndarray, y: np.ndarray, old_loss, new_loss) -> np.ndarray:
-    """Per run (p, y of shape (..., n)): some sample is wrong, every output is within
-    SATURATION_EPS of 0 or 1, and the loss has not fallen from ``old_loss`` (SATURATION_WINDOW
-    epochs ago) to ``new_loss`` -- the sigmoid's gradient has vanished, the run is stuck."""
-    with np.errstate(all="ignore"):
-        wrong = np.count_nonzero((p >= 0.5) != (y == 1.0), axis=-1) > 0
-        stuck = np.all(np.minimum(p, 1.0 - p) < SATURATION_EPS, axis=-1)
-        falling = np.asarray(new_loss) < np.asarray(old_loss) * (1 - 1e-6)
-    return wrong & stuck & ~falling
+# saturated and its constants are engine.books'; they import from here too, as they did
+__all__ = [
+    "SATURATION_EPS",
+    "SATURATION_HINT",
+    "SATURATION_WINDOW",
+    "Trainer",
+    "batch_key",
+    "make_dataset",
+    "saturated",
+    "seed_streams",
+]
 
 
 def seed_streams(seed: int) -> tuple[np.random.Generator, ...]:
@@ -90,12 +82,17 @@ def batch_key(config: Config, n: int) -> tuple:
     return key
 
 
-class Trainer:
+class Trainer(EpochBooks, TrainerResults, LiveSettings):
     """K compatible runs (see :func:`batch_key`) and their books: losses, divergence,
     saturation, the first epoch at 100%.
 
     ``data`` replaces the configs' datasets; ``init_weights`` (an .npz path, one run only)
     replaces the seeded initial weights. Arrays of a single run have no leading model axis.
+
+    Here are its state and one epoch; its base classes hold the rest of its methods, which
+    share this state: EpochBooks (engine.books) the books kept as each epoch ends,
+    TrainerResults (engine.results) what is read from them, up to the outcome, and
+    LiveSettings (engine.live) its learning rates and the settings changed live.
     """
 
     def __init__(
@@ -262,111 +259,6 @@ class Trainer:
             self._step_schedules()
         return losses
 
-    # --- learning rates and settings changed live --------------------------------------------
-
-    def _step_schedules(self) -> None:
-        """After an epoch, every run's schedule turns its rate into the next epoch's
-        (engine.schedules: torch's step() with last_epoch = the epochs done)."""
-        t, epochs = self.epoch, self.epochs
-        rates = [
-            SCHEDULES[c.schedule].next(rate, t, epochs, gamma_of(c.schedule, c.gamma), c.step_every)
-            for c, rate in zip(self.tuned, self._rates)
-        ]
-        if rates != self._rates:
-            self._set_rates(rates)
-
-    def _set_rates(self, rates: list[float]) -> None:
-        """Put new rates in force from the next update on: in the optimizer and, where it
-        folds lr into the backward pass (plain gd, sgd, minibatch), in the workspaces' error
-        scale and the penalty's coefficients too."""
-        if not self._recording:  # every epoch so far had the first rates
-            self._lrs[: self.epoch] = self._rates
-            self._recording = True
-        self._rates = rates
-        self._optimizer.set_lr(rates[0] if self.single else np.array([[r] for r in rates]))
-        if self._optimizer.folds_lr:
-            scale = self._optimizer.grad_scale
-            self._ws.rescale(scale)
-            if self.batch != self.n and self._tail is not None:
-                self._tail[0].rescale(scale)
-            if self.penalty is not None:
-                self._set_penalty()
-
-    def _set_penalty(self) -> None:
-        """The penalty of the lambdas in force, scaled by the optimizer's grad_scale."""
-        if self.penalty is None:  # gained while training: no epoch so far paid one
-            self._penalties[: self.epoch] = 0.0
-            self._penalty_tmp = np.empty_like(self.net.theta)
-        l2s, l1s = [c.l2 for c in self.tuned], [c.l1 for c in self.tuned]
-        sizes, scale = self.configs[0].sizes, self._optimizer.grad_scale
-        self.penalty = Penalty.rates(l2s, l1s, sizes, scale)
-
-    def rate(self, k: int) -> float:
-        """Run k's learning rate in force: the one its next update uses."""
-        return self._rates[k]
-
-    def epoch_rate(self, k: int) -> float:
-        """Run k's learning rate in its latest epoch (that of the epoch's last update)."""
-        if self._recording and self.epoch:
-            return float(self._lrs[self.epoch - 1, k])
-        return self._rates[k]
-
-    def retune(self, k: int, **changes) -> list[Change]:
-        """Change run k's live settings (engine.config.LIVE: lr, schedule, step_every, gamma,
-        l2, l1; text or values, checked as the config checks them, ConfigError naming the
-        first bad one) from its next update on, keeping its weights and the optimizer's state
-        (momentum, Adam's moments and step count). Between two updates only: from the thread
-        that trains.
-
-        A new ``lr`` replaces the rate in force, and the schedule continues from it: the
-        epoch's remaining updates use it, and after the epoch the schedule's next step (the
-        one for the epochs done) multiplies it, as setting torch's ``param_groups[0]["lr"]``
-        between two ``scheduler.step()`` calls does. A new schedule (or gamma, step_every)
-        takes its first step after the current epoch, from the rate in force then; cosine
-        still anneals to 0 at the run's epochs + 1. A new ``l2`` or ``l1`` applies to the next
-        update's gradient (a run without a penalty gains one). Each setting whose value
-        changes is recorded as Change(epochs done, setting, value), and returned."""
-        unknown = [name for name in changes if name not in LIVE]
-        if unknown:
-            raise ConfigError(
-                unknown[0], "cannot change while training (can: " + ", ".join(LIVE) + ")"
-            )
-        old = dataclasses.replace(self.tuned[k], lr=self._rates[k])
-        new = Config.from_values(changes, old)
-        made = [
-            Change(self.epoch, name, getattr(new, name))
-            for name in changes
-            if getattr(new, name) != getattr(old, name)
-        ]
-        if not made:
-            return []
-        self.tuned[k] = dataclasses.replace(new, lr=self.configs[k].lr)
-        self._scheduled = any(c.schedule != "constant" for c in self.tuned)
-        if new.lr != old.lr or new.schedule != "constant":
-            self._varied[k] = True
-        if new.lr != old.lr:
-            rates = list(self._rates)
-            rates[k] = new.lr
-            self._set_rates(rates)
-        if (new.l2, new.l1) != (old.l2, old.l1):
-            self._penalised[k] = self._penalised[k] or bool(new.l2 or new.l1)
-            self._set_penalty()
-        self.changes[k].extend(made)
-        return made
-
-    def settings(self, k: int) -> Config:
-        """Run k's config with the settings in force (``lr``: the rate in force)."""
-        return dataclasses.replace(self.tuned[k], lr=self._rates[k])
-
-    def lr_history(self, k: int) -> np.ndarray:
-        """Run k's learning rate per epoch so far (of each epoch's last update), where it may
-        vary (a schedule, a live change); empty where it never does."""
-        if not self._varied[k]:
-            return self._lrs[:0, k]
-        if not self._recording:  # not changed yet
-            return np.full(self.epochs_run(k), self._rates[k])
-        return self._lrs[: self.epochs_run(k), k]
-
     def next_batch(self) -> np.ndarray:
         """Indices into the data of the samples the next update will see (one run): all of them
         for full batches; else the next batch of the pass under way, or, between passes, the
@@ -413,207 +305,3 @@ class Trainer:
         for source, seen in zip((self._x, self._y, self._positive), self._seen):
             index = np.broadcast_to(order, source.shape)
             np.copyto(seen, np.take_along_axis(source, index, axis=-1))
-
-    def _book(self, losses: np.ndarray) -> None:
-        """Record one epoch: losses, accuracy, divergence, saturation, first epoch at 100%.
-
-        The common case (every number finite, every run alive) costs a few NumPy calls; the
-        per-run bookkeeping of divergence runs only when a number is not finite."""
-        epoch = self.epoch = self.epoch + 1
-        if epoch > len(self._history):
-            size = min(2 * len(self._history), self.epochs)
-            arrays = (self._history, self._rights, self._squares, self._penalties, self._tests)
-            self._history, self._rights, self._squares, self._penalties, self._tests = (
-                _grown(a, size, epoch - 1) for a in arrays
-            )
-            self._lrs = _grown(self._lrs, size, epoch - 1)
-        self._history[epoch - 1] = losses
-        if self._recording:
-            self._lrs[epoch - 1] = self._rates
-        if self._tested is not None:
-            self._tests[epoch - 1, :, 0], self._tests[epoch - 1, :, 1] = self._tested
-        if self.penalty is not None:
-            self._penalties[epoch - 1] = self._penalty_sum / self.n
-            self._penalty_sum[...] = 0.0
-        if self.record_norms:
-            np.copyto(self._grads[self._pending], self._grad)
-            self._pending += 1
-            if self._pending == len(self._grads):
-                self._sum_norms()
-        np.greater_equal(self._p, HALF, self._predicted)
-        right = np.equal(self._predicted, self._seen[2], self._predicted)
-        if self.single:
-            self.correct[0] = np.count_nonzero(right)
-        else:
-            self.correct = np.count_nonzero(right, axis=(1, 2))
-        self._rights[epoch - 1] = self.correct
-        weight_sums = self.net.theta @ self._ones
-        alive = self.alive
-        # one run: plain floats, a tenth of the cost of NumPy's reductions on one number
-        total = losses[0] + weight_sums if self.single else np.add.reduce(losses + weight_sums)
-        if math.isfinite(total):
-            self._perfect(alive, epoch)
-        else:
-            lost = alive & ~np.isfinite(losses)
-            self._diverge(lost, epoch)  # a non-finite loss: this epoch does not count
-            self._perfect(alive, epoch)
-            self._diverge(alive & ~np.isfinite(np.reshape(weight_sums, -1)), epoch)
-        if epoch % SATURATION_WINDOW == 0 and alive.any():
-            # the pass's predictions, in the order it saw the samples
-            p, y = self._p.reshape(len(alive), -1), self._seen[1].reshape(len(alive), -1)
-            old = self._history[epoch - SATURATION_WINDOW]
-            self.saturated[alive] = saturated(p, y, old, losses)[alive]
-
-    def _perfect(self, alive: np.ndarray, epoch: int) -> None:
-        """Note the epoch as the first at 100% for live runs that got every sample right."""
-        if self.single:
-            if self._awaiting_perfect and alive[0] and self.correct[0] == self.n:
-                self._first_perfect[0], self._awaiting_perfect = epoch, False
-        elif self._awaiting_perfect:
-            hits = alive & (self.correct == self.n) & (self._first_perfect == 0)
-            if hits.any():
-                self._first_perfect[hits] = epoch
-                self._awaiting_perfect = bool(np.any(self._first_perfect == 0))
-
-    def _diverge(self, which: np.ndarray, epoch: int) -> None:
-        """Runs ``which`` stop at ``epoch``: a loss or a weight is no longer finite."""
-        for k in np.flatnonzero(which):
-            self.diverged_at[k] = epoch
-        self.alive &= ~which
-
-    # --- results ---------------------------------------------------------------------------------
-
-    def epochs_run(self, k: int) -> int:
-        """How many epochs of run k count (its loss history's length)."""
-        at = self.diverged_at[k]
-        if at is None:
-            return self.epoch
-        return at if np.isfinite(self._history[at - 1, k]) else at - 1
-
-    def losses(self, k: int) -> np.ndarray:
-        """Run k's loss per epoch so far (a view: copy it to keep it)."""
-        return self._history[: self.epochs_run(k), k]
-
-    def penalties(self, k: int) -> np.ndarray:
-        """Run k's penalty per epoch so far, at the weights of the epoch's loss (the mean over
-        the pass's batches, by their sizes, as the loss is); empty without a penalty."""
-        if self.penalty is None or not self._penalised[k]:
-            return self._penalties[:0, k]
-        return self._penalties[: self.epochs_run(k), k]
-
-    def test_losses(self, k: int) -> np.ndarray:
-        """Run k's loss on its test samples per epoch so far, at the weights each epoch's pass
-        started from (those of the epoch's reported loss for full batches); empty without a
-        split."""
-        end = self.epochs_run(k) if self.held_out is not None else 0
-        return self._tests[:end, k, 0]
-
-    def test_accuracy(self, k: int) -> float | None:
-        """Run k's latest test accuracy (0..1), or None without a split."""
-        if self.held_out is None or not self.epoch:
-            return None
-        return float(self._tests[self.epochs_run(k) - 1, k, 1] / self.held_out.m)
-
-    def accuracies(self, k: int) -> np.ndarray:
-        """Run k's accuracy per epoch so far: the fraction of its pass's samples it got right."""
-        return self._rights[: self.epochs_run(k), k] / self.n
-
-    def _sum_norms(self) -> None:
-        """Sum the buffered gradients' squares per layer into their epochs' rows."""
-        rows, first = self._pending, self.epoch - self._pending
-        if not rows:
-            return
-        grads = self._grads[:rows]
-        target = self._squares[first : first + rows].reshape(*grads.shape[:-1], -1)
-        with np.errstate(all="ignore"):  # a diverged run's gradient overflows
-            np.multiply(grads, grads, out=grads)
-            np.dot(grads, self._layer_of, target)
-        self._pending = 0
-
-    def grad_norms(self, k: int, start: int = 0) -> np.ndarray:
-        """Run k's gradient norm per epoch and layer (epochs, layers): the Frobenius norm of
-        dL/d[W_i; b_i] at the epoch's last update (a copy), from epoch ``start`` + 1 on."""
-        self._sum_norms()
-        scale = self._scale[k if len(self._scale) > 1 else 0, 0]
-        if self._recording and self._optimizer.folds_lr:  # each epoch's own rate
-            scale = np.abs(self._lrs[start : self.epochs_run(k), k, None])
-        with np.errstate(all="ignore"):
-            return np.sqrt(self._squares[start : self.epochs_run(k), k]) / scale
-
-    def weights(self, k: int) -> np.ndarray:
-        """Run k's flat parameter vector (a view)."""
-        return self.net.theta if self.single else self.net.theta[k]
-
-    def network(self, k: int) -> Network:
-        """Run k's network: the trainer's own for one run, a copy of its weights for several."""
-        if self.single:
-            return self.net
-        return Network.of(self.configs[k], self.net.theta[k])
-
-    def progress(self, k: int, history: bool = True) -> Outcome:
-        """Run k so far, cheaply: its books and (unless ``history`` is False) its losses, no
-        predictions."""
-        at = self.diverged_at[k]
-        return Outcome(
-            loss_history=self.losses(k).tolist() if history else (),
-            test_loss_history=self.test_losses(k).tolist() if history else (),
-            test_accuracy=self.test_accuracy(k),
-            accuracy=float(self.correct[k] / self.n),
-            epochs_to_100=int(self._first_perfect[k]) or None,
-            diverged_at=at,
-            saturated=bool(self.saturated[k]),
-            seconds=self.seconds / len(self.configs),
-            state=State.DIVERGED if at is not None else State.RUNNING,
-            lr=self._rates[k],
-            lr_history=self.lr_history(k).tolist() if history else (),
-            changes=tuple(self.changes[k]),
-        )
-
-    def outcome(self, k: int, cancelled: bool = False, finished: bool = True) -> Outcome:
-        """Run k's outcome from its current weights: final predictions and accuracy, and a last
-        saturation check on them. ``finished``: the run has stopped training."""
-        full, (train, test) = self.full[k], self.splits[k]
-        predictions = self.network(k).predict(full.x)  # every sample's, in the data's order
-        right = (predictions >= 0.5) == (full.y == 1.0)
-        history = self.losses(k)
-        at = self.diverged_at[k]
-        if at is None and len(history) >= SATURATION_WINDOW:
-            old, new = history[-SATURATION_WINDOW], history[-1]
-            self.saturated[k] = bool(saturated(predictions[train], full.y[train], old, new))
-        correct = int(np.count_nonzero(right[train]))
-        tested = {}
-        if self.held_out is not None:
-            tested = dict(
-                test_indices=test.copy(),
-                test_loss_history=self.test_losses(k).tolist(),
-                test_accuracy=float(np.count_nonzero(right[test]) / len(test)),
-            )
-        if finished:
-            state = ended(at, cancelled or (at is None and self.epoch < self.epochs))
-        else:
-            state = State.DIVERGED if at is not None else State.RUNNING
-        return Outcome(
-            loss_history=history.tolist(),
-            accuracy_history=self.accuracies(k).tolist(),
-            penalty_history=self.penalties(k).tolist(),
-            accuracy=correct / self.n,
-            epochs_to_100=int(self._first_perfect[k]) or None,
-            diverged_at=at,
-            saturated=bool(self.saturated[k]),
-            seconds=self.seconds / len(self.configs),
-            state=state,
-            predictions=predictions,
-            grad_norms=self.grad_norms(k),
-            weights=self.weights(k).copy(),
-            lr=self._rates[k],
-            lr_history=self.lr_history(k).tolist(),
-            changes=tuple(self.changes[k]),
-            **tested,
-        )
-
-
-def _grown(array: np.ndarray, size: int, kept: int) -> np.ndarray:
-    """A longer copy (``size`` rows) of an array of per-epoch rows, its first ``kept`` filled."""
-    grown = np.empty((size, *array.shape[1:]), dtype=array.dtype)
-    grown[:kept] = array[:kept]
-    return grown

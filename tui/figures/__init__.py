@@ -17,121 +17,56 @@ matplotlib loads only when a figure is drawn: the app and the commands never nee
 
 from __future__ import annotations
 
-import importlib.util
-import io
-import textwrap
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from engine import Config, Dataset, Network, Outcome
-from engine.files import atomic_write
-from engine.labels import describe_base, differing, labels, show
+from engine.labels import differing, labels, show
 from engine.plane import extent, grid_outputs
 
-INSTALL = "pip install 'backprop-tui[figures]'"
-"""How to get matplotlib, as every message about a missing one says."""
+from .style import (
+    DPI,
+    FORMATS,
+    INSTALL,
+    LINE_STYLES,
+    SIZE,
+    STYLE,
+    FiguresMissing,
+    Written,
+    _figure,
+    _legend_below,
+    _style,
+    _title,
+    available,
+    require,
+    save,
+)
 
-FORMATS = ("svg", "png")
-SIZE = (8.0, 5.0)
-"""Inches; at DPI, a PNG 1200 pixels wide."""
-DPI = 150
+__all__ = [
+    "DPI",
+    "FORMATS",
+    "INSTALL",
+    "LINE_STYLES",
+    "SIZE",
+    "STYLE",
+    "FiguresMissing",
+    "Written",
+    "available",
+    "require",
+    "save",
+]
+
+
 GRID = 200
 """Cells per side of the decision boundary's grid."""
 CLASSES = (("class 0", "#1f77b4", "o"), ("class 1", "#d62728", "^"))
 """(name, colour, marker) per label: the colour and the shape both tell the classes apart."""
-STYLE = {
-    "axes.grid": True,
-    "grid.alpha": 0.3,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.titlesize": 11,
-    "axes.labelsize": 10,
-    "legend.fontsize": 8,
-    "figure.titlesize": 12,
-    "svg.fonttype": "none",  # text stays text: small files, searchable
-}
-LINE_STYLES = ("-", "--", "-.", ":")
-"""Curves differ by line style as well as colour (ten colours, then the styles cycle)."""
 MAX_PANELS = 6
 """More combinations of the other varied settings than this share one panel."""
 MAX_CURVES = 10
 """More runs than this in a panel are drawn one look per value of the first varied setting."""
-
-
-class FiguresMissing(Exception):
-    """matplotlib is not installed; the message says how to install it."""
-
-
-def available() -> bool:
-    """Whether matplotlib can be imported (without importing it)."""
-    return importlib.util.find_spec("matplotlib") is not None
-
-
-def require() -> None:
-    """Raise FiguresMissing, with the command that installs it, when matplotlib is missing."""
-    if not available():
-        raise FiguresMissing(f"needs matplotlib, which is not installed: {INSTALL}")
-
-
-def _figure(panels: int = 1, width: float = SIZE[0], height: float = SIZE[1], share=False):
-    """A new figure (no pyplot: nothing global, safe in any thread) and its axes; ``share``:
-    the panels share their y axis (curves compared across panels)."""
-    require()
-    import matplotlib
-
-    matplotlib.use("Agg", force=True)
-    from matplotlib.figure import Figure
-
-    with matplotlib.rc_context(STYLE):
-        rows = 1 if panels <= 3 else 2
-        columns = -(-panels // rows)
-        height *= 1 if rows == 1 else 1.6
-        figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
-        axes = figure.subplots(rows, columns, squeeze=False, sharey=share).ravel()
-    for extra in axes[panels:]:
-        extra.set_visible(False)
-    return figure, list(axes[:panels])
-
-
-def save(figure, directory: str | Path, stem: str) -> list[Path]:
-    """Write ``figure`` as ``stem.svg`` and ``stem.png`` in ``directory``; their paths."""
-    import matplotlib
-
-    paths = []
-    with warnings.catch_warnings():  # a layout that cannot fit is drawn as it is, silently
-        warnings.simplefilter("ignore")
-        with matplotlib.rc_context(STYLE):
-            figure.draw_without_rendering()  # laid out once, not once per file
-        figure.set_layout_engine("none")
-        for fmt in FORMATS:
-            path = Path(directory) / f"{stem}.{fmt}"
-            buffer = io.BytesIO()
-            with matplotlib.rc_context(STYLE):
-                # no date in the files: the same run gives the same bytes
-                metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-                figure.savefig(buffer, format=fmt, metadata=metadata)
-            data = buffer.getvalue()
-            atomic_write(path, lambda handle, data=data: handle.write(data))
-            paths.append(path)
-    return paths
-
-
-def _title(figure, what: str, configs: Sequence[Config]) -> None:
-    """The figure's title: what it shows, then the settings its runs share, wrapped to the
-    figure's width."""
-    shared = describe_base(configs)
-    width = int(figure.get_figwidth() * 12)
-    lines = [what, *textwrap.wrap(shared, width)] if shared else [what]
-    figure.suptitle("\n".join(lines), fontsize=10)
-
-
-def _style(i: int) -> dict:
-    """Curve i's look: a colour and a line style of its own (ten colours, four styles), so
-    curves lying on each other, or printed in grey, still tell apart."""
-    return {"color": f"C{i % 10}", "linestyle": LINE_STYLES[i % len(LINE_STYLES)]}
 
 
 def _ended(outcome: Outcome) -> str:
@@ -303,11 +238,6 @@ def _square(x: np.ndarray) -> bool:
     return bool(1 / 3 <= spans[0] / spans[1] <= 3)
 
 
-def _legend_below(ax, columns: int = 4) -> None:
-    """The legend under the axes, where it hides no sample."""
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=columns, frameon=False)
-
-
 def _note(ax, text: str) -> None:
     """A line of text in the middle of a panel that has nothing else to say."""
     ax.text(
@@ -474,9 +404,6 @@ def by_setting_figure(
 
 
 # --- what the commands write ------------------------------------------------------------------
-
-Written = list[tuple[str, Path]]
-"""(caption, path of the SVG) per figure written: summary.md embeds them."""
 
 
 def run_figures(config: Config, outcome: Outcome, data: Dataset, directory: str | Path) -> Written:

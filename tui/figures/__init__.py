@@ -1,6 +1,6 @@
 """Figures for a lab report, drawn with matplotlib (the ``figures`` extra, Agg, no screen).
 
-    figures.require("--figures")                       # UsageError-free check: FiguresMissing
+    figures.require()                                  # FiguresMissing without matplotlib
     paths = figures.run_figures(config, outcome, data, directory)
     paths = figures.sweep_figures(name, runs, vary, directory)
 

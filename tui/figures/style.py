@@ -31,6 +31,7 @@ STYLE = {
     "legend.fontsize": 8,
     "figure.titlesize": 12,
     "svg.fonttype": "none",  # text stays text: small files, searchable
+    "svg.hashsalt": "backprop-tui",  # the SVG's element ids: the same for the same figure
 }
 LINE_STYLES = ("-", "--", "-.", ":")
 """Curves differ by line style as well as colour (ten colours, then the styles cycle)."""

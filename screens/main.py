@@ -16,13 +16,11 @@ from engine import (
     Config,
     DataError,
     Dataset,
-    Network,
     State,
     make_dataset,
-    save_toml,
     save_weights,
 )
-from engine.config import LIVE, SETTINGS, ConfigError, load_toml
+from engine.config import LIVE, SETTINGS, ConfigError
 from engine.split import split
 from tui.messages import (
     ReopenRefused,
@@ -42,7 +40,8 @@ from tui.widgets.keybar import KeyBar
 from tui.widgets.sample_table import SampleTable
 from tui.widgets.status import StatusLine, TooSmall, status_text
 
-from .prompt import PathPrompt, save_as, write_and_tell
+from .files import FileActions, network_of
+from .prompt import write_and_tell
 
 
 class TrainingView(Vertical):
@@ -57,7 +56,7 @@ STATUS_LAG = 0.05
 """Seconds between a progress message's chart and table and its status line (two frames)."""
 
 
-class MainScreen(Screen):
+class MainScreen(FileActions, Screen):
     """Settings on the left; the loss curve and every sample's prediction on the right."""
 
     def __init__(self, state: AppState) -> None:
@@ -274,38 +273,6 @@ class MainScreen(Screen):
     def action_scale(self) -> None:
         self.chart.log_scale = not self.chart.log_scale
 
-    def action_save_config(self) -> None:
-        config = self._valid_settings("Cannot save")
-        if config is not None:
-            prompt = PathPrompt("Save config as:", "backprop.toml")
-            save_as(self.app, prompt, lambda path: save_toml(config, path), "config saved")
-
-    def action_load_config(self) -> None:
-        def load(path: str | None) -> None:
-            if not path:
-                return
-            try:
-                config = load_toml(path, self.state.initial)
-            except ConfigError as error:
-                self.app.notify(str(error), title="Cannot load", severity="error")
-                return
-            self.form.load(config)
-            self.app.notify(f"{path}: loaded into the form", title="Config loaded")
-
-        self.app.push_screen(
-            PathPrompt("Load config from:", "backprop.toml", must_exist=True), load
-        )
-
-    def action_save_weights(self) -> None:
-        record = self.runner.current
-        if record is None or record.weights is None:
-            self.app.notify("Train first: there are no weights yet.", title="Nothing to save")
-            return
-        # the last snapshot the worker sent, never the weights it is changing right now
-        net = _network(record)
-        prompt = PathPrompt("Save weights as:", "weights.npz")
-        save_as(self.app, prompt, lambda path: save_weights(net, path), "weights saved")
-
     def _valid_settings(self, title: str) -> Config | None:
         config = self.settings()
         if config is None:
@@ -351,7 +318,7 @@ class MainScreen(Screen):
             return
         path = self.state.save_weights_to
         if path:
-            net = _network(record)
+            net = network_of(record)
             write_and_tell(self.app, path, lambda: save_weights(net, path), "weights saved")
         if record.state is State.DIVERGED:
             self.app.notify(
@@ -431,7 +398,3 @@ class MainScreen(Screen):
 
 def _xy(data: Dataset):
     return data.x, data.y
-
-
-def _network(record: RunRecord) -> Network:
-    return Network.of(record.config, record.weights)

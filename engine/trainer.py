@@ -260,18 +260,20 @@ class Trainer(EpochBooks, TrainerResults, LiveSettings):
         return losses
 
     def next_batch(self) -> np.ndarray:
-        """Indices into the data of the samples the next update will see (one run): all of them
-        for full batches; else the next batch of the pass under way, or, between passes, the
-        first batch of the next pass (drawn from a copy of the shuffling generator, so the run
-        itself draws the same order)."""
+        """Indices into the run's full data (``full[0]``, held-out samples included) of the
+        samples the next update will see (one run): every training sample for full batches;
+        else the next batch of the pass under way, or, between passes, the first batch of the
+        next pass (drawn from a copy of the shuffling generator, so the run itself draws the
+        same order)."""
+        train = self.splits[0][0]  # position in the training samples -> index in the data
         if self.batch == self.n:
-            return np.arange(self.n)
+            return train.copy()
         if self._in_pass:
             order = self._order
         else:
             order = copy.deepcopy(self._shufflers[0]).permutation(self.n)
         start = self.position * self.batch
-        return order[start : start + self.batch]
+        return train[order[start : start + self.batch]]
 
     def optimizer_copy(self):
         """A copy of the optimizer with its state (momentum, Adam's moments and step count),

@@ -56,7 +56,19 @@ def test_steps_with_held_out_samples_are_the_runs_steps(tmp_path):
     run = Run(Config(dataset="xor", test_fraction=0.3))
     next(run), next(run)
     assert np.array_equal(np.array(step["layers"][0]["W"]), run.net.W[0])
-    assert len(step["x"]) == run.trainer.n < run.n  # the batch: the training samples only
+    train, test = run.trainer.splits[0]
+    assert step["indices"] == train.tolist() and len(train) < run.n  # the training samples
+    assert np.array_equal(step["x"], run.data.x[train])
+    next(run)  # and its update is the one training takes
+    for k, layer in enumerate(step["layers"]):
+        moved = np.array(layer["W"]) + np.array(layer["update_W"])
+        assert np.allclose(moved, run.net.W[k], rtol=0, atol=1e-15)
+    # one sample at a time (sgd): a training sample, by its index in the data
+    sgd = explained(tmp_path, *flags, "--optimizer", "sgd", "--batch", "--steps", "5")
+    assert set(sgd["indices"]) <= set(train.tolist())
+    assert np.array_equal(sgd["x"], run.data.x[sgd["indices"]])
+    # a single sample's step: the first training sample unless one is named
+    assert explained(tmp_path, *flags)["sample"] == int(train[0]) != int(test[0]) == 0
 
 
 def test_a_minibatch_step_explains_the_next_batch(tmp_path):

@@ -53,6 +53,26 @@ async def test_the_view_follows_each_step_with_the_engines_own_numbers():
         await finished(pilot)
 
 
+async def test_with_held_out_samples_the_update_shown_is_the_update_taken():
+    app = make_app(dataset="xor", optimizer="sgd", lr=0.5, epochs=100000, test_fraction=0.3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: status(app).startswith("paused"))
+        await pilot.press("f9")
+        await until(pilot, lambda: explained(app) is not None)
+        record = app.session.current
+        for _ in range(3):
+            before = explained(app)
+            assert before.indices[0] not in record.test_indices  # a sample it trains on
+            await pilot.press("ctrl+n")
+            await until(pilot, lambda b=before: explained(app) not in (None, b))
+            after = explained(app)
+            for old, new in zip(before.layers, after.layers):
+                assert np.allclose(new.W, old.W + old.update_W, rtol=0, atol=1e-15)
+        await pilot.press("ctrl+g")
+        await finished(pilot)
+
+
 async def test_a_row_of_the_samples_table_opens_the_view_on_that_sample():
     app = make_app(dataset="xor", epochs=200)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -35,7 +35,11 @@ def explain_parser() -> Parser:
     )
     add_training_flags(parser)
     which = parser.add_mutually_exclusive_group()
-    which.add_argument("--sample", metavar="I", help="explain the step on sample I [0]")
+    which.add_argument(
+        "--sample",
+        metavar="I",
+        help="explain the step on sample I [0; with --test-fraction, the first training sample]",
+    )
     which.add_argument(
         "--batch",
         action="store_true",
@@ -51,7 +55,8 @@ def explain_main(argv: list[str]) -> int:
     args = explain_parser().parse_args(argv)
     steps = _whole("--steps", args.steps, 0)
     run = set_up_run(args)
-    sample = None if args.batch else _whole("--sample", args.sample or "0", 0)
+    first = int(run.trainer.splits[0][0][0])  # the first sample it trains on: 0 without a split
+    sample = None if args.batch else _whole("--sample", args.sample or str(first), 0)
     if sample is not None and sample >= run.n:
         raise UsageError(
             "--sample", f"{sample} is not a sample: there are {run.n} (0 to {run.n - 1})"
@@ -152,6 +157,8 @@ def text(step: Step, run: Run, steps: int) -> str:
     config = run.config
     sizes = "-".join(map(str, config.sizes))
     who = "batch of " + str(len(step.indices)) if step.sample is None else f"sample {step.sample}"
+    if step.sample is not None and step.sample in run.trainer.splits[0][1]:
+        who += " (held out: the run never trains on it)"
     lines = [
         f"explain: {config.dataset if not config.data else config.data}, {config.activation} "
         f"{sizes}, {config.loss}, {config.optimizer} lr {config.lr:g}{_schedule(config)}: "

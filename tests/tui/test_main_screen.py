@@ -5,6 +5,7 @@ import re
 import time
 
 import pytest
+from textual.widgets._toast import Toast
 
 from engine import Config, make_dataset
 from tui.app import BackpropApp
@@ -273,6 +274,20 @@ async def test_reset_and_scale_keys():
         await pilot.press("ctrl+l")
         assert status(app).startswith("ready") and chart.epochs == 0
         assert app.main.table.predictions is None
+
+
+async def test_a_notification_leaves_the_status_line_and_the_keys_in_sight():
+    app = make_app(autostart=True, dataset="linear", epochs=2_000_000)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await until(pilot, lambda: status(app).startswith("running"))
+        await pilot.press("f7")  # a speed change, said in a notification
+        await until(pilot, lambda: notified(app, "at most 1000 epochs/s"))
+        await until(pilot, lambda: len(app.screen.query(Toast)) > 0)
+        toast = app.screen.query_one(Toast)
+        await until(pilot, lambda: toast.region.height > 0)
+        line = app.main.query_one("#status")
+        assert toast.region.bottom <= line.region.y  # above the status line (and the keys)
+        await pilot.press("ctrl+g")
 
 
 async def test_speed_keys_pace_a_run_and_a_paused_sgd_run_steps_one_sample():

@@ -217,7 +217,8 @@ class ExperimentsScreen(LiveView):
         legend.clear()
         self.series_labels = []
         outcomes = []
-        test = self.test and shown is not None and any(c.test_fraction for c in shown[1])
+        tested = shown is not None and any(c.test_fraction for c in shown[1])
+        test = self.test and tested  # held-out runs: their test loss, unless t said otherwise
         if shown is not None:
             sweep, configs, _ = shown
             for config in configs:
@@ -238,5 +239,5 @@ class ExperimentsScreen(LiveView):
             legend.refresh()
         last = max((c.epochs for c in shown[1]), default=None) if shown else None
         chart.show(curves_of(outcomes, chart.size.width, test), x_last=last)
-        what = "test loss" if test else "log loss"
+        what = "test loss" if test else "train loss" if tested else "loss, log"
         chart.border_title = f"{shown[2]} ({what})" if shown else "no sweep yet"

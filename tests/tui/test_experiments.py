@@ -128,7 +128,7 @@ async def test_held_out_runs_are_charted_by_their_test_loss_and_t_switches_to_tr
         legend = screen.query_one("#sweep-legend")
         assert str(legend.columns["loss"].label) == "test"
         await pilot.press("t")
-        await on_screen(pilot, "regularisation dataset=spiral (log loss)")
+        await on_screen(pilot, "regularisation dataset=spiral (train loss)")
         drawn = [curve.y for curve in chart.curves]
         trains = [np.log10(run.loss_history) for run in runs]
         assert all(np.isclose(d[-1], t[-1]) for d, t in zip(drawn, trains))

@@ -375,7 +375,7 @@ class MainScreen(FileActions, Screen):
     def title_samples(self, test: np.ndarray | None) -> None:
         held = test is not None and test.any()
         self.table.border_title = (
-            "Samples: truth and prediction, t: test"
+            "Samples: truth and prediction; 7t: held out"
             if held
             else "Samples: ground truth and prediction"
         )

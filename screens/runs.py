@@ -135,8 +135,10 @@ class RunsScreen(LiveView):
         plot.show(curves_of([r.outcome for r in marked], plot.size.width, test))
         what = "Test loss" if test else "Loss"
         hint = f", t: {'training' if test else 'test'}" if tested else ""
+        held = sum(r.outcome.test_accuracy is not None for r in marked)
+        count = f"{held} of {len(marked)}" if test and held < len(marked) else str(len(marked))
         plot.border_title = (
-            f"{what} (log scale{hint}), {len(marked)} marked: markers in the curve column"
+            f"{what} (log scale{hint}), {count} marked: markers in the curve column"
             if marked
             else "Loss of the marked runs: space marks the run under the cursor"
         )

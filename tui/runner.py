@@ -53,8 +53,10 @@ SPEEDS: tuple[float | None, ...] = (1.0, 10.0, 100.0, 1000.0, None)
 
 
 def speed_text(speed: float | None) -> str:
-    """ "max", "10 epochs/s", "0.5 epochs/s"."""
-    return "max" if speed is None else f"{speed:g} epochs/s"
+    """ "max", "10 epochs/s", "1 epoch/s", "0.5 epochs/s"."""
+    if speed is None:
+        return "max"
+    return f"{speed:g} epoch/s" if speed == 1 else f"{speed:g} epochs/s"
 
 
 def next_speed(speed: float | None, faster: bool) -> float | None:

@@ -26,7 +26,7 @@ def test_the_test_curve_reads_apart_from_the_training_curve_without_colour(tmp_p
         cells = chart_cells(screen)
         braille = sum(0x2800 < ord(c) <= 0x28FF for c in cells)
         assert braille >= 20 and cells.count("+") >= 20  # two curves, each drawn its own way
-        assert "t: test" in screen and re.search(r"\b\d+t\s", screen)  # marked table rows
+        assert "7t: held out" in screen and re.search(r"\b\d+t\s", screen)  # marked table rows
         term.press("ctrl+q")
         assert term.wait_exit() == 0
 

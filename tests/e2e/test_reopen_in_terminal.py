@@ -36,10 +36,12 @@ def test_a_sweeps_run_reopens_in_every_view_as_trained_alone(tmp_path):
         term.wait_for("lr=2")
         term.press("down", "enter")  # run 2: lr=2
         term.wait_for("run 2 re-opened", timeout=30)
-        # the main screen: its status (once the notice has gone) and its samples' predictions
+        # the main screen: its status and its samples' predictions
         loss, accuracy = short_loss(outcome.final_loss), percent(outcome.accuracy)
         final = re.compile(rf"done\s+epoch 300/300\s+loss {loss}\s+acc {re.escape(accuracy)}")
         term.wait_until(lambda: final.search(term.text()) is not None, timeout=30)
+        # the notice sits over the table's last rows until it goes
+        term.wait_until(lambda: len(table_rows(term.text())) >= 8, timeout=30)
         rows = table_rows(term.text())
         assert len(rows) >= 8
         for i, row in enumerate(rows[:8]):

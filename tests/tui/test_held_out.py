@@ -56,7 +56,7 @@ async def test_the_test_loss_is_a_curve_of_its_own_and_test_samples_are_marked(m
         for cells in rows:
             index = int(cells[0].rstrip("t"))
             assert cells[0].endswith("t") == (index in test)
-        assert "t: test" in text
+        assert "7t: held out" in text
 
         # F2: the test samples the network gets right are digits on both sides
         await pilot.press("f2")

@@ -282,7 +282,9 @@ class BackpropScreen(LiveView):
             parts.append(grid(title, units, list(zip(inputs, matrix))))
         tables = self.query_one("#bp-tables", Static)
         # never narrower than the numbers: a wide layer scrolls sideways (left, right)
-        tables.styles.width = LABEL_WIDTH + (NUMBER_WIDTH + 1) * len(units) + 2
+        longest = max(len(name) for name, _ in [*per_sample, *zip(inputs, inputs)])
+        label = max(LABEL_WIDTH, longest) + 1  # and its padding
+        tables.styles.width = label + (NUMBER_WIDTH + 2) * len(units) + 2
         tables.update(Group(*parts))
 
     def draw_flow(self, record: RunRecord | None) -> None:

@@ -1,11 +1,13 @@
 """The back-propagation view (f9): the next update laid open, paged by layer, following steps."""
 
+import re
+
 import numpy as np
 from textual.command import CommandPalette
 
 from screens.backprop import BackpropScreen
 
-from .helpers import finished, focus_by_keys, make_app, on_screen, status, until
+from .helpers import finished, focus_by_keys, make_app, on_screen, screen_text, status, until
 
 
 def explained(app):
@@ -61,6 +63,10 @@ async def test_with_held_out_samples_the_update_shown_is_the_update_taken():
         await pilot.press("f9")
         await until(pilot, lambda: explained(app) is not None)
         record = app.session.current
+        await on_screen(pilot, "u4")  # at 80 columns every unit's column, whole
+        row = next(line for line in screen_text(app).splitlines() if "z1=aW+b" in line)
+        values = re.findall(r"[+-][\d.]+(?:e[+-]\d+)?", row.split("z1=aW+b")[1])
+        assert len(values) == 4 and all(len(v) >= 8 for v in values)  # none cut short
         for _ in range(3):
             before = explained(app)
             assert before.indices[0] not in record.test_indices  # a sample it trains on

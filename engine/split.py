@@ -42,6 +42,13 @@ def split(data: Dataset, fraction: float, seed: int) -> tuple[np.ndarray, np.nda
     return train, test
 
 
+def none_held_out(fraction: float, test: np.ndarray, n: int) -> str | None:
+    """A note when a test fraction > 0 rounds to no sample of either label, or None."""
+    if not fraction or len(test):
+        return None
+    return f"a test fraction of {fraction:g} holds out no sample of {n}: nothing is tested"
+
+
 def subset(data: Dataset, index: np.ndarray) -> Dataset:
     """The samples at ``index``, in that order."""
     return Dataset(data.x[index], data.y[index])

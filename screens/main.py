@@ -21,7 +21,7 @@ from engine import (
     save_weights,
 )
 from engine.config import LIVE, SETTINGS, ConfigError
-from engine.split import split
+from engine.split import none_held_out, split
 from tui.messages import (
     ReopenRefused,
     RunReopened,
@@ -286,6 +286,10 @@ class MainScreen(FileActions, Screen):
         record = self.runner.started(message)
         if record is not None:
             self.set_samples(record)
+            test = message.test_indices if message.test_indices is not None else np.arange(0)
+            note = none_held_out(record.config.test_fraction, test, message.data.n)
+            if note:
+                self.app.notify(note, title="Nothing held out", severity="warning")
 
     def on_training_refused(self, message: TrainingRefused) -> None:
         if self.runner.refused(message):

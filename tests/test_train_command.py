@@ -231,3 +231,15 @@ def test_held_out_samples_are_logged_marked_and_summarised(tmp_path, capsys):
     assert "test" not in plain.lower()
     assert main([*args, "--test-fraction", "1"]) == 2
     assert "--test-fraction" in capsys.readouterr().err
+
+
+def test_a_test_fraction_that_holds_out_nothing_says_so(capsys):
+    assert main(["train", "--dataset", "xor", "--test-fraction", "0.01", "--epochs", "5"]) == 0
+    out, err = capsys.readouterr()
+    assert err == (
+        "backprop-tui train: note: a test fraction of 0.01 holds out no sample of 21: "
+        "nothing is tested\n"
+    )
+    assert "Test accuracy" not in out and " | test" not in out
+    assert main(["train", "--dataset", "xor", "--test-fraction", "0.3", "--epochs", "5"]) == 0
+    assert capsys.readouterr().err == ""  # 6 of 21 held out

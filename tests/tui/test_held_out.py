@@ -10,7 +10,7 @@ from screens.results import ResultScreen
 from screens.runs import RunsScreen
 from tui.plotting import percent
 
-from .helpers import finished, make_app, screen_text, status, until
+from .helpers import finished, make_app, notified, screen_text, status, until
 
 HELD_OUT = dict(
     dataset="spiral", samples=60, noise=0.3, test_fraction=0.5, hidden=(8, 8), activation="tanh"
@@ -125,3 +125,10 @@ async def test_the_runs_overlay_shows_the_test_loss_on_t():
         await until(pilot, lambda: plot.border_title.startswith("Test loss"))
         assert np.isclose(plot.curves[0].y[-1], np.log10(outcome.test_loss_history[-1]))
         assert "Test loss (log scale, t: training), 1 marked" in screen_text(app)
+
+
+async def test_a_test_part_that_holds_out_nothing_is_said():
+    app = make_app(autostart=True, dataset="xor", test_fraction=0.01, epochs=50)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await finished(pilot)
+        assert notified(app, "a test fraction of 0.01 holds out no sample of 21")

@@ -22,6 +22,7 @@ from engine import Run, WeightsError, save_weights
 from engine.files import write_text
 from engine.labels import no_effect
 from engine.outcome import Outcome, finite
+from engine.split import none_held_out
 from engine.trainer import SATURATION_HINT
 from engine.weights import activation_note
 from tui import figures
@@ -75,8 +76,9 @@ def train_main(argv: list[str]) -> int:
     note = args.init_weights and activation_note(args.init_weights, config.activation)
     if note:
         say(f"backprop-tui train: {note}", file=sys.stderr)
-    for note in no_effect(config, run.data.n):  # on stderr: stdout keeps the lab's format
-        say(f"backprop-tui train: note: {note}", file=sys.stderr)
+    untested = none_held_out(config.test_fraction, run.trainer.splits[0][1], run.data.n)
+    for note in [*no_effect(config, run.data.n), *filter(None, [untested])]:
+        say(f"backprop-tui train: note: {note}", file=sys.stderr)  # stdout: the lab's format
     out = None if args.quiet else sys.stdout
     bar = Progress(config.epochs) if not args.quiet and sys.stderr.isatty() else None
     try:

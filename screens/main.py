@@ -5,8 +5,6 @@ messages arrive here, and a finished run re-opened from the runs view is shown h
 
 from __future__ import annotations
 
-import contextlib
-
 import numpy as np
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -14,14 +12,10 @@ from textual.screen import Screen
 
 from engine import (
     Config,
-    DataError,
-    Dataset,
     State,
-    make_dataset,
     save_weights,
 )
-from engine.config import LIVE, SETTINGS, ConfigError
-from engine.split import none_held_out, split
+from engine.split import none_held_out
 from tui.messages import (
     ReopenRefused,
     RunReopened,
@@ -41,6 +35,7 @@ from tui.widgets.sample_table import SampleTable
 from tui.widgets.status import StatusLine, TooSmall, status_text
 
 from .files import FileActions, network_of
+from .form_events import FormEvents
 from .prompt import write_and_tell
 
 
@@ -56,7 +51,7 @@ STATUS_LAG = 0.05
 """Seconds between a progress message's chart and table and its status line (two frames)."""
 
 
-class MainScreen(FileActions, Screen):
+class MainScreen(FormEvents, FileActions, Screen):
     """Settings on the left; the loss curve and every sample's prediction on the right."""
 
     def __init__(self, state: AppState) -> None:
@@ -144,62 +139,6 @@ class MainScreen(FileActions, Screen):
 
     def on_sample_table_chosen(self, message: SampleTable.Chosen) -> None:
         self.app.open_backprop(message.index)
-
-    def on_config_form_edited(self) -> None:
-        if self.runner.current is None:
-            self.show_status(None)
-            self.preview_samples()
-
-    def on_config_form_committed(self, message: ConfigForm.Committed) -> None:
-        """A field entered while a run trains: a live setting (lr, l2, l1, the schedule) is put
-        in force from the next update, keeping the weights; any other change waits for ctrl+r."""
-        current = self.runner.current
-        if current is None or not current.active:
-            return
-        name = message.name
-        if name not in LIVE:
-            pending = self.form.peek()
-            if pending is not None and getattr(pending, name) != getattr(current.config, name):
-                label = SETTINGS[name].label.lower()
-                self.app.notify(
-                    f"the run keeps its {label} setting; ctrl+r restarts it with the form's",
-                    title="Takes a restart",
-                    timeout=4,
-                )
-            return
-        try:
-            changed = self.runner.retune(name, self.form.raw(name))
-        except ConfigError:
-            return  # the form marks the field with the reason
-        if changed:
-            label = SETTINGS[name].label.lower()
-            shown = self.form.raw(name).strip() or "auto"
-            self.app.notify(
-                f"{label} {shown} from the next update, the weights kept",
-                title="Changed while paused" if current.state is State.PAUSED else "Changed live",
-                timeout=4,
-            )
-
-    def preview_samples(self) -> None:
-        """With no run on screen, the table shows the samples the form's settings give (made
-        in a thread: a large dataset or CSV file never holds the screen)."""
-        config = self.pending()
-
-        def make() -> None:
-            with contextlib.suppress(DataError):
-                data = make_dataset(config)
-                _, test = split(data, config.test_fraction, config.seed)
-                self.app.call_from_thread(show, data, test)
-
-        def show(data: Dataset, test: np.ndarray) -> None:
-            if self.runner.current is None and self.pending() == config:
-                held = np.zeros(data.n, dtype=bool)
-                held[test] = True
-                self.table.set_data(*_xy(data), held)
-                self.table.set_predictions(None)
-                self.title_samples(held)
-
-        self.run_worker(make, thread=True, exclusive=True, group="samples", exit_on_error=False)
 
     # --- what the keys do (routed here by the app) ------------------------------------------------
 
@@ -373,7 +312,7 @@ class MainScreen(FileActions, Screen):
     def set_samples(self, record: RunRecord) -> None:
         """The run's samples in the table, its test samples marked (and named in the title)."""
         test = record.is_test()
-        self.table.set_data(*_xy(record.data), test)
+        self.table.set_data(record.data.x, record.data.y, test)
         self.title_samples(test)
 
     def title_samples(self, test: np.ndarray | None) -> None:
@@ -398,7 +337,3 @@ class MainScreen(FileActions, Screen):
 
     def show_status(self, record: RunRecord | None) -> None:
         self.query_one(StatusLine).show(record, lambda: self.pending().epochs, self.runner.speed)
-
-
-def _xy(data: Dataset):
-    return data.x, data.y

@@ -54,7 +54,14 @@ class BackpropApp(App[None]):
 
     TITLE = "backprop-tui"
     CSS_PATH = "app.tcss"
-    BINDINGS = BINDINGS
+    BINDINGS = [
+        *BINDINGS,
+        # focus moves as tab is read, before the keys after it are handed to a widget: typed in
+        # one burst, "tab 0.5" put 0.5 in the field tab was leaving (a screen's own tab binding
+        # runs only once the key has bubbled up through the focused field)
+        Binding("tab", "focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True),
+    ]
 
     def __init__(
         self,

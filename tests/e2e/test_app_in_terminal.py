@@ -116,9 +116,9 @@ def test_editing_keys_typed_in_one_burst_act_in_order_while_training(tmp_path):
     args = [*command(), "--dataset", "linear", "--epochs", "5000000", "--autostart"]
     with Terminal(args, cwd=str(tmp_path)) as term:
         term.wait_for("running")
-        term.press("tab", "tab")  # Dataset, CSV file, Samples
-        # ctrl+a ctrl+k (clear), 250, backspace, 7, ctrl+a (home), 1: "1257"
-        term.press(b"\x01\x0b250\x7f7\x011", gap=0)
+        # tab, tab (Dataset, CSV file, Samples), ctrl+a ctrl+k (clear), 250, backspace, 7,
+        # ctrl+a (home), 1: "1257" in Samples
+        term.press(b"\t\t\x01\x0b250\x7f7\x011", gap=0)
         term.wait_until(lambda: re.search(r"Samples\s+1257\b", term.text()) is not None)
         term.press("ctrl+q")
         assert term.wait_exit() == 0
